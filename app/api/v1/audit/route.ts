@@ -1,0 +1,3 @@
+import { listAudit } from "@/lib/audit/endpoints";
+
+export const GET = listAudit.handle;

@@ -1,0 +1,3 @@
+import { rotateClientSecret } from "@/lib/clients/endpoints";
+
+export const POST = rotateClientSecret.handle;

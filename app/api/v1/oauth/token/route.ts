@@ -1,0 +1,3 @@
+import { issueToken } from "@/lib/auth/endpoints";
+
+export const POST = issueToken.handle;

@@ -1,0 +1,4 @@
+import { addMember, listMembers } from "@/lib/workspaces/endpoints";
+
+export const GET = listMembers.handle;
+export const POST = addMember.handle;

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import * as audit from "@/lib/audit/endpoints";
+import * as auth from "@/lib/auth/endpoints";
+import * as clients from "@/lib/clients/endpoints";
+import * as workspaces from "@/lib/workspaces/endpoints";
+import type { Endpoint } from "./endpoint";
+
+/** Every REST endpoint, in the order the reference shows them. New domains add their module here. */
+export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, clients, audit };
+
+export function allEndpoints(): Endpoint[] {
+  return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));
+}
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output") {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
+  return rest;
+}
+
+const problem = {
+  type: "object",
+  required: ["type", "title", "status", "code"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    code: { type: "string", description: "stable machine-readable error code" },
+    errors: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+    instance: { type: "string", description: "request id" },
+  },
+};
+
+const ERROR_TEXT: Record<number, string> = {
+  400: "Invalid input; `errors` lists the failing fields",
+  401: "Missing or invalid bearer token",
+  403: "Missing scope or role",
+  404: "Not found (also for objects of other tenants and workspaces you may not enter)",
+  409: "Conflict",
+  412: "If-Match does not match the current version",
+  429: "Rate limited",
+};
+
+function operation(e: Endpoint) {
+  const { spec } = e;
+  const parameters: object[] = [];
+  const pathParams = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+  for (const name of pathParams) parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
+  if (spec.query) {
+    const schema = jsonSchema(spec.query, "input") as { properties?: Record<string, { description?: string }>; required?: string[] };
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      parameters.push({ name, in: "query", required: schema.required?.includes(name) ?? false, schema: property, description: property.description });
+    }
+  }
+  for (const header of spec.requestHeaders ?? []) parameters.push({ name: header, in: "header", required: false, schema: { type: "string" } });
+  const errors = [400, ...(spec.scope ? [401, 403] : []), ...(spec.path.includes("{") ? [404] : []), ...(spec.errors ?? [])];
+  const success = spec.status ?? (spec.response ? 200 : 204);
+  const bodyTypes =
+    spec.bodyFormat === "json-or-form" ? ["application/json", "application/x-www-form-urlencoded"] : spec.bodyFormat === "json-or-yaml" ? ["application/json", "application/yaml"] : ["application/json"];
+  return {
+    summary: spec.summary,
+    tags: [spec.tag],
+    operationId: `${spec.method.toLowerCase()}${spec.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+    ...(spec.scope ? { security: [{ bearer: [spec.scope] }] } : { security: [] }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(spec.body ? { requestBody: { required: true, content: Object.fromEntries(bodyTypes.map((t) => [t, { schema: jsonSchema(spec.body!, "input") }])) } } : {}),
+    responses: {
+      [success]: {
+        description: "Success",
+        ...(spec.responseHeaders ? { headers: Object.fromEntries(spec.responseHeaders.map((h) => [h, { schema: { type: "string" } }])) } : {}),
+        ...(spec.response ? { content: { "application/json": { schema: jsonSchema(spec.response, "output") } } } : {}),
+      },
+      ...Object.fromEntries([...new Set(errors)].map((s) => [s, { description: ERROR_TEXT[s] ?? "Error", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } }])),
+    },
+  };
+}
+
+let cached: object | undefined;
+
+/** OpenAPI 3.1, generated from the endpoints' zod schemas. */
+export function openApiDocument() {
+  if (cached) return cached;
+  const paths: Record<string, Record<string, object>> = {};
+  for (const e of allEndpoints()) {
+    const path = `/api/v1${e.spec.path}`;
+    paths[path] ??= {};
+    paths[path][e.spec.method.toLowerCase()] = operation(e);
+  }
+  cached = {
+    openapi: "3.1.0",
+    info: { title: "Sluice API", version: "1", description: "Sluice's REST API. Machines authenticate with OAuth2 client credentials at /api/v1/oauth/token." },
+    servers: [{ url: "/" }],
+    paths,
+    components: {
+      schemas: { Problem: problem },
+      securitySchemes: {
+        bearer: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "/api/v1/oauth/token", scopes: {} } } },
+      },
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,43 @@
+import { and, eq } from "drizzle-orm";
+import { database } from "@/db/client";
+import { workspaceMembers, workspaces, type WorkspaceRole } from "@/db/schema";
+import type { Action } from "@/lib/access/actions";
+import { authorize, workspaceAccess, type WorkspaceGuard } from "@/lib/access/policy";
+import type { Principal } from "@/lib/auth/principal";
+import { AppError, notFound } from "@/lib/errors";
+
+export type WorkspaceRow = typeof workspaces.$inferSelect;
+export type GuardedWorkspace = WorkspaceRow & WorkspaceGuard & { memberRole: WorkspaceRole | null };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Loads a workspace of the caller's tenant with the caller's membership; 404 when absent. */
+export async function loadWorkspace(p: Principal, id: string): Promise<GuardedWorkspace> {
+  if (!UUID.test(id)) throw notFound("workspace");
+  const db = await database();
+  const [row] = await db
+    .select({ ws: workspaces, memberRole: workspaceMembers.role })
+    .from(workspaces)
+    .leftJoin(
+      workspaceMembers,
+      and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.principalKind, p.kind), eq(workspaceMembers.principalId, p.id)),
+    )
+    .where(and(eq(workspaces.id, id), eq(workspaces.tenantId, p.tenantId)))
+    .limit(1);
+  if (!row) throw notFound("workspace");
+  return { ...row.ws, memberRole: row.memberRole ?? null };
+}
+
+/** Loads a workspace and checks that the caller may do `action` there (404 if it may not enter). */
+export async function enterWorkspace(p: Principal, id: string, action: Action): Promise<GuardedWorkspace> {
+  const ws = await loadWorkspace(p, id);
+  authorize(p, action, ws);
+  return ws;
+}
+
+/** Changes are refused on an archived workspace. */
+export function assertActive(ws: WorkspaceRow) {
+  if (ws.archivedAt) throw new AppError(409, "workspace_archived", "The workspace is archived; it can be read but not changed.");
+}
+
+export { workspaceAccess };

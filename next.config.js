@@ -1,0 +1,8 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  serverExternalPackages: ["pg", "@electric-sql/pglite", "@electric-sql/pglite-socket", "pino", "@node-rs/argon2", "drizzle-orm"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;
