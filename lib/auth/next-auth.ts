@@ -11,16 +11,6 @@ import { instanceSetting, randomToken } from "./secrets";
 export const SIGN_IN_LIMIT_PER_ACCOUNT = 10;
 export const SIGN_IN_LIMIT_PER_ADDRESS = 30;
 
-/** Messages for sign-in failures, by the error code next-auth passes back to the sign-in page. */
-export const SIGN_IN_ERRORS: Record<string, string> = {
-  invalid: "Wrong e-mail or password.",
-  locked: "Too many failed attempts: this account is locked for 15 minutes.",
-  ambiguous: "This e-mail exists in several tenants: enter the tenant too.",
-  rate_limited: "Too many attempts; wait a minute and try again.",
-  no_tenant: "Your identity provider did not name a tenant that exists here.",
-  OAuthCallback: "Single sign-on failed. Try again.",
-  AccessDenied: "Access denied.",
-};
 
 function headerBag(headers: Record<string, string | string[] | undefined> | undefined) {
   const bag = new Headers();

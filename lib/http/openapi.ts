@@ -12,7 +12,7 @@ export function allEndpoints(): Endpoint[] {
   return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));
 }
 
-function jsonSchema(schema: z.ZodType, io: "input" | "output") {
+export function jsonSchema(schema: z.ZodType, io: "input" | "output") {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Record<string, unknown>;
   return rest;
 }

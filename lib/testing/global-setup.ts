@@ -6,7 +6,6 @@ import { serveEmbedded } from "@/db/embedded";
  * else against an in-memory embedded PostgreSQL served for this run.
  */
 export default async function setup() {
-  process.env.NODE_ENV = "test";
   let stop: (() => Promise<void>) | undefined;
   if (process.env.TEST_DATABASE_URL) {
     process.env.DATABASE_URL = process.env.TEST_DATABASE_URL;

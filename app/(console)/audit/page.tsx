@@ -1,0 +1,117 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AuditChange } from "@/components/audit/audit-change";
+import { Button } from "@/components/ui/button";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { Input, Select } from "@/components/ui/field";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { AuditQuery } from "@/lib/audit/schema";
+import { listAudit } from "@/lib/audit/service";
+import { requirePrincipal } from "@/lib/auth/require";
+import { loadOr404 } from "@/lib/not-found";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const TARGETS = ["workspace", "member", "client", "user", "tenant", "workflow"];
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const principal = await requirePrincipal();
+  const search = await searchParams;
+  const query: AuditQuery = {
+    action: search.action || undefined,
+    actor: search.actor || undefined,
+    targetType: search.targetType || undefined,
+    cursor: search.cursor || undefined,
+    since: search.since ? new Date(search.since).toISOString() : undefined,
+    limit: 50,
+  };
+  const page = await loadOr404(() => listAudit(principal, query));
+  const next = new URLSearchParams(Object.entries({ ...search, cursor: page.nextCursor ?? "" }).filter((e): e is [string, string] => Boolean(e[1])));
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every change, by whom and when, with the state before and after." />
+      <form className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter the audit log">
+        <div>
+          <label htmlFor="action" className="text-xs text-fg-muted">
+            Action
+          </label>
+          <Input id="action" name="action" defaultValue={search.action} placeholder="workspace. or member.add" className="w-52" />
+        </div>
+        <div>
+          <label htmlFor="actor" className="text-xs text-fg-muted">
+            Actor
+          </label>
+          <Input id="actor" name="actor" defaultValue={search.actor} placeholder="name or id" className="w-48" />
+        </div>
+        <div>
+          <label htmlFor="targetType" className="text-xs text-fg-muted">
+            Object
+          </label>
+          <Select id="targetType" name="targetType" defaultValue={search.targetType ?? ""} className="w-40">
+            <option value="">All objects</option>
+            {TARGETS.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div>
+          <label htmlFor="since" className="text-xs text-fg-muted">
+            Since
+          </label>
+          <Input id="since" name="since" type="date" defaultValue={search.since} className="w-40" />
+        </div>
+        <Button type="submit" variant="secondary">
+          Filter
+        </Button>
+        <Button asChild variant="ghost">
+          <Link href="/audit">Clear</Link>
+        </Button>
+      </form>
+      {page.items.length === 0 ? (
+        <EmptyState title="Nothing recorded for these filters" />
+      ) : (
+        <Card>
+          <Table aria-label="Audit events">
+            <thead>
+              <tr>
+                <Th>When</Th>
+                <Th>Who</Th>
+                <Th>Action</Th>
+                <Th>Object</Th>
+                <Th>Change</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((e) => (
+                <tr key={e.id} data-testid="audit-row">
+                  <Td className="whitespace-nowrap text-xs text-fg-muted">
+                    <time dateTime={e.at}>{e.at.replace("T", " ").slice(0, 19)}</time>
+                  </Td>
+                  <Td className="text-xs">{e.actor.name}</Td>
+                  <Td>
+                    <code className="text-xs">{e.action}</code>
+                  </Td>
+                  <Td className="text-xs">
+                    {e.target.type} <span className="text-fg-muted">{e.target.id.slice(0, 13)}</span>
+                  </Td>
+                  <Td>
+                    <AuditChange before={e.before} after={e.after} />
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </Card>
+      )}
+      {page.nextCursor && (
+        <div className="mt-4 flex justify-end">
+          <Button asChild variant="secondary">
+            <Link href={`/audit?${next}`}>Older events</Link>
+          </Button>
+        </div>
+      )}
+    </>
+  );
+}
