@@ -13,7 +13,7 @@ export const EMBEDDED_MAX_CONNECTIONS = 40;
 type Served = { url: string; close: () => Promise<void> };
 
 function dataDir() {
-  return path.resolve(process.env.SLUICE_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SLUICE_DATA_DIR ?? path.join(process.cwd(), ".data"));
 }
 
 function addressFile() {

@@ -8,9 +8,21 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
   }));
 }
 
+/** PostgreSQL text and jsonb cannot hold NUL characters: find them before the database fails on them. */
+function nulCharacterPaths(value: unknown, path: string[] = []): string[] {
+  if (typeof value === "string") return value.includes("\u0000") ? [path.join(".")] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacterPaths(item, [...path, String(i)]));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value).flatMap(([key, item]) => (key.includes("\u0000") ? [[...path, key].join(".")] : nulCharacterPaths(item, [...path, key])));
+  }
+  return [];
+}
+
 /** Parses service input, throwing a 400 with every failing field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw invalid(zodFieldErrors(result.error));
+  const nul = nulCharacterPaths(result.data);
+  if (nul.length > 0) throw invalid(nul.map((path) => ({ path, message: "must not contain NUL characters" })));
   return result.data;
 }

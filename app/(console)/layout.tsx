@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Sidebar } from "@/components/console/sidebar";
 import { UserMenu } from "@/components/console/user-menu";
+import { Providers } from "@/components/providers";
 import { isPlatformAdmin } from "@/lib/access/policy";
 import { requirePrincipal } from "@/lib/auth/require";
 
@@ -19,7 +20,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <header className="flex h-14 items-center justify-end border-b border-border bg-surface px-6">
           <UserMenu name={principal.name} tenant={principal.tenantSlug} />
         </header>
-        <main className="mx-auto w-full max-w-6xl flex-1 px-6 py-6">{children}</main>
+        <main className="mx-auto w-full max-w-screen-2xl flex-1 px-6 py-6">
+          <Providers>{children}</Providers>
+        </main>
       </div>
     </div>
   );

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log/logger";
 
 /** What every server action answers: the result, or a message with errors per form field. */
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; code: string; message: string; fieldErrors: Record<string, string> };
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; code: string; message: string; fieldErrors: Record<string, string>; details?: Record<string, unknown> };
 
 /**
  * The one server-action wrapper: session -> principal -> service -> form-shaped result.
@@ -22,8 +22,9 @@ export function serverAction<I, R>(run: (principal: Principal, input: I) => Prom
       return { ok: true, data };
     } catch (error) {
       if (error instanceof AppError) {
-        const fieldErrors = Object.fromEntries((error.details.errors ?? []).map((e) => [e.path, e.message]));
-        return { ok: false, code: error.code, message: error.message, fieldErrors };
+        const { errors = [], ...details } = error.details;
+        const fieldErrors = Object.fromEntries(errors.map((e) => [e.path, e.message]));
+        return { ok: false, code: error.code, message: error.message, fieldErrors, details };
       }
       log().error({ err: error }, "server action failed");
       return { ok: false, code: "internal_error", message: "Something went wrong on our side.", fieldErrors: {} };

@@ -8,6 +8,7 @@ import { authorize } from "@/lib/access/policy";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { hashSecret, randomToken } from "@/lib/auth/secrets";
+import { forgetVerifiedTokens } from "@/lib/auth/tokens";
 import { notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { createClientInput, type Client } from "./schema";
@@ -86,11 +87,14 @@ export async function revokeClient(p: Principal, input: { id: string }) {
   const row = await loadClient(p, input.id);
   if (row.revokedAt) return presentClient(row);
   const db = await database();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [revoked] = await tx.update(clients).set({ revokedAt: new Date() }).where(eq(clients.id, row.id)).returning();
     await recordAudit(tx, p, { action: "client.revoke", targetType: "client", targetId: row.id, before: snapshot(row), after: snapshot(revoked) });
     return presentClient(revoked);
   });
+  // Its tokens must stop working now, not when their cached verification runs out.
+  forgetVerifiedTokens();
+  return result;
 }
 
 export async function rotateClientSecret(p: Principal, input: { id: string }) {

@@ -73,7 +73,7 @@ async function readBody(request: Request, format: BodyFormat): Promise<unknown> 
         // falls through to the JSON error
       }
     }
-    throw new AppError(400, "invalid_json", "The request body is not valid JSON.");
+    throw new AppError(400, "invalid_json", "The request body is not valid JSON.", { errors: [{ path: "", message: "not valid JSON" }] });
   }
 }
 

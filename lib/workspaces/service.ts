@@ -5,7 +5,7 @@ import { clients, users, workspaceMembers, workspaces } from "@/db/schema";
 import { authorize, workspaceAccess, workspaceVisible } from "@/lib/access/policy";
 import { recordAudit } from "@/lib/audit/service";
 import type { Principal } from "@/lib/auth/principal";
-import { AppError, conflict, notFound } from "@/lib/errors";
+import { AppError, conflict, invalid, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace, loadWorkspace, type GuardedWorkspace } from "./guard";
 import {
@@ -41,7 +41,12 @@ function snapshot(ws: typeof workspaces.$inferSelect) {
 }
 
 const encodeCursor = (name: string) => Buffer.from(name).toString("base64url");
-const decodeCursor = (cursor: string) => Buffer.from(cursor, "base64url").toString();
+/** Only cursors this module made are accepted: anything else (e.g. bytes decoding to NUL, which PostgreSQL text refuses) is a 400. */
+function decodeCursor(cursor: string) {
+  const name = Buffer.from(cursor, "base64url").toString();
+  if (!name || name.includes("\u0000") || encodeCursor(name) !== cursor) throw invalid([{ path: "cursor", message: "not a cursor from a previous page" }]);
+  return name;
+}
 
 export async function listWorkspaces(p: Principal, input: z.input<typeof listWorkspacesQuery>) {
   const query = parseInput(listWorkspacesQuery, input);
