@@ -102,6 +102,7 @@ CREATE TABLE "workflow_versions" (
 	"workflow_id" uuid NOT NULL,
 	"version" integer NOT NULL,
 	"spec" jsonb NOT NULL,
+	"calls" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"message" text DEFAULT '' NOT NULL,
 	"author_id" text NOT NULL,
 	"author_name" text NOT NULL,

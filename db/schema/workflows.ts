@@ -31,6 +31,8 @@ export const workflowVersions = pgTable(
     workflowId: uuid("workflow_id").notNull().references(() => workflows.id, { onDelete: "cascade" }),
     version: integer("version").notNull(),
     spec: jsonb("spec").$type<WorkflowSpec>().notNull(),
+    /** the workflows this version calls, so callers can be checked without reading every spec */
+    calls: jsonb("calls").$type<{ workflow: string; version: number }[]>().notNull().default([]),
     message: text("message").notNull().default(""),
     authorId: text("author_id").notNull(),
     authorName: text("author_name").notNull(),

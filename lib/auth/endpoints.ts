@@ -1,4 +1,4 @@
-import { endpoint } from "@/lib/http/endpoint";
+import { endpoint, Reply } from "@/lib/http/endpoint";
 import { clientAddress, rateLimit } from "@/lib/http/rate-limit";
 import { TOKEN_LIMIT_PER_ADDRESS, TOKEN_LIMIT_PER_CLIENT, tokenRequest, tokenResponse } from "./token-schema";
 import { issueClientToken } from "./tokens";
@@ -15,9 +15,10 @@ export const issueToken = endpoint(
     response: tokenResponse,
     errors: [429],
   },
-  (ctx) => {
+  async (ctx) => {
     rateLimit([`token:address:${clientAddress(ctx.request.headers)}`], TOKEN_LIMIT_PER_ADDRESS);
     rateLimit([`token:client:${ctx.body.client_id}`], TOKEN_LIMIT_PER_CLIENT);
-    return issueClientToken(ctx.body);
+    // RFC 6749 §5.1: responses carrying tokens must not be cached.
+    return new Reply(await issueClientToken(ctx.body), { headers: { "cache-control": "no-store", pragma: "no-cache" } });
   },
 );

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
+import { connection } from "next/server";
 import { database } from "@/db/client";
 import { tenants, users } from "@/db/schema";
 import { authOptions } from "./next-auth";
@@ -7,6 +8,7 @@ import { ALL_SCOPES_MARKER, type Principal } from "./principal";
 
 /** The signed-in person, from the session cookie; undefined when nobody is signed in. */
 export async function sessionPrincipal(): Promise<Principal | undefined> {
+  await connection(); // request-time only: never touch the database while `next build` prerenders
   const session = (await getServerSession(await authOptions())) as { uid?: string; tid?: string } | null;
   if (!session?.uid || !session.tid) return undefined;
   const db = await database();

@@ -50,7 +50,7 @@ export type EndpointContext<P extends z.ZodType, Q extends z.ZodType, B extends 
 export class Reply {
   constructor(
     readonly body: unknown,
-    readonly init: { status?: number; headers?: Record<string, string> } = {},
+    readonly init: { status?: number; headers?: Record<string, string>; /** send `body` (a string) as is */ contentType?: string } = {},
   ) {}
 }
 
@@ -166,5 +166,6 @@ function toResponse(result: unknown, status: number | undefined, requestId: stri
   const reply = result instanceof Reply ? result : new Reply(result, { status });
   const headers = { "x-request-id": requestId, ...reply.init.headers };
   if (reply.body === undefined) return new Response(null, { status: reply.init.status ?? 204, headers });
+  if (reply.init.contentType) return new Response(String(reply.body), { status: reply.init.status ?? 200, headers: { ...headers, "content-type": reply.init.contentType } });
   return Response.json(reply.body, { status: reply.init.status ?? status ?? 200, headers });
 }

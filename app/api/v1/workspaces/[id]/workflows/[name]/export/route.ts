@@ -1,0 +1,3 @@
+import { exportWorkflow } from "@/lib/workflows/endpoints";
+
+export const GET = exportWorkflow.handle;

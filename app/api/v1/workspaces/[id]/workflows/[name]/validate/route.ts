@@ -1,0 +1,3 @@
+import { validateWorkflow } from "@/lib/workflows/endpoints";
+
+export const POST = validateWorkflow.handle;

@@ -1,0 +1,3 @@
+import { diffVersions } from "@/lib/workflows/endpoints";
+
+export const GET = diffVersions.handle;

@@ -1,0 +1,3 @@
+import { getVersion } from "@/lib/workflows/endpoints";
+
+export const GET = getVersion.handle;

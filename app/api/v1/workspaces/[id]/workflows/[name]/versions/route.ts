@@ -1,0 +1,3 @@
+import { listVersions } from "@/lib/workflows/endpoints";
+
+export const GET = listVersions.handle;

@@ -1,0 +1,3 @@
+import { importWorkflow } from "@/lib/workflows/endpoints";
+
+export const POST = importWorkflow.handle;

@@ -1,0 +1,41 @@
+import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
+import { database } from "@/db/client";
+import { secrets } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/service";
+import type { Principal } from "@/lib/auth/principal";
+import { conflict } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { assertActive, enterWorkspace } from "@/lib/workspaces/guard";
+import { seal } from "./embedded-store";
+
+export const secretName = z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/, "letters, digits, '.', '_' and '-' (at most 128)");
+
+const createSecretInput = z.strictObject({ workspaceId: z.string(), name: secretName, value: z.string().min(1).max(64 * 1024) });
+
+/** Secrets are write-only: values go in, only names come out. */
+export async function createSecret(p: Principal, input: z.input<typeof createSecretInput>) {
+  const data = parseInput(createSecretInput, input);
+  const ws = await enterWorkspace(p, data.workspaceId, "secret.write");
+  assertActive(ws);
+  const ciphertext = await seal(data.value);
+  const db = await database();
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(secrets).values({ tenantId: p.tenantId, workspaceId: ws.id, name: data.name, ciphertext }).onConflictDoNothing().returning();
+    if (!row) throw conflict("secret_exists", `A secret named ${data.name} already exists in this workspace.`);
+    await recordAudit(tx, p, { action: "secret.create", targetType: "secret", targetId: row.id, workspaceId: ws.id, after: { name: row.name } });
+    return { name: row.name, createdAt: row.createdAt.toISOString() };
+  });
+}
+
+export async function listSecretNames(p: Principal, input: { workspaceId: string }): Promise<string[]> {
+  const ws = await enterWorkspace(p, input.workspaceId, "secret.list");
+  return secretNamesOf(ws.id);
+}
+
+/** For services that already checked access to the workspace. */
+export async function secretNamesOf(workspaceId: string): Promise<string[]> {
+  const db = await database();
+  const rows = await db.select({ name: secrets.name }).from(secrets).where(and(eq(secrets.workspaceId, workspaceId))).orderBy(asc(secrets.name));
+  return rows.map((r) => r.name);
+}
