@@ -41,13 +41,34 @@ const ERROR_TEXT: Record<number, string> = {
   429: "Rate limited",
 };
 
-function operation(e: Endpoint) {
+/** Sub-schemas hoisted from zod's local `$defs` into components.schemas, by their `$defs` block. */
+type SharedSchemas = { schemas: Record<string, object>; blocks: Map<string, string> };
+
+/**
+ * A schema for the document. zod puts recursive sub-schemas in a local `$defs` with refs "#/$defs/…",
+ * which inside an OpenAPI document would point at the document root; they move to components.schemas.
+ */
+function documentSchema(schema: z.ZodType, io: "input" | "output", shared: SharedSchemas) {
+  const { $defs, ...rest } = jsonSchema(schema, io) as Record<string, unknown> & { $defs?: Record<string, object> };
+  if (!$defs) return rest;
+  const block = JSON.stringify($defs);
+  let prefix = shared.blocks.get(block);
+  const rewrite = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/"#\/\$defs\/([^"]+)"/g, (_, name: string) => `"#/components/schemas/${prefix}${name}"`));
+  if (!prefix) {
+    prefix = `Shared${shared.blocks.size + 1}`;
+    shared.blocks.set(block, prefix);
+    for (const [name, def] of Object.entries($defs)) shared.schemas[`${prefix}${name}`] = rewrite(def);
+  }
+  return rewrite(rest);
+}
+
+function operation(e: Endpoint, shared: SharedSchemas) {
   const { spec } = e;
   const parameters: object[] = [];
   const pathParams = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
   for (const name of pathParams) parameters.push({ name, in: "path", required: true, schema: { type: "string" } });
   if (spec.query) {
-    const schema = jsonSchema(spec.query, "input") as { properties?: Record<string, { description?: string }>; required?: string[] };
+    const schema = documentSchema(spec.query, "input", shared) as { properties?: Record<string, { description?: string }>; required?: string[] };
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
       parameters.push({ name, in: "query", required: schema.required?.includes(name) ?? false, schema: property, description: property.description });
     }
@@ -63,12 +84,12 @@ function operation(e: Endpoint) {
     operationId: `${spec.method.toLowerCase()}${spec.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
     ...(spec.scope ? { security: [{ bearer: [spec.scope] }] } : { security: [] }),
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body ? { requestBody: { required: true, content: Object.fromEntries(bodyTypes.map((t) => [t, { schema: jsonSchema(spec.body!, "input") }])) } } : {}),
+    ...(spec.body ? { requestBody: { required: true, content: Object.fromEntries(bodyTypes.map((t) => [t, { schema: documentSchema(spec.body!, "input", shared) }])) } } : {}),
     responses: {
       [success]: {
         description: "Success",
         ...(spec.responseHeaders ? { headers: Object.fromEntries(spec.responseHeaders.map((h) => [h, { schema: { type: "string" } }])) } : {}),
-        ...(spec.response ? { content: { "application/json": { schema: jsonSchema(spec.response, "output") } } } : {}),
+        ...(spec.response ? { content: { "application/json": { schema: documentSchema(spec.response, "output", shared) } } } : {}),
       },
       ...Object.fromEntries([...new Set(errors)].map((s) => [s, { description: ERROR_TEXT[s] ?? "Error", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } }])),
     },
@@ -81,10 +102,11 @@ let cached: object | undefined;
 export function openApiDocument() {
   if (cached) return cached;
   const paths: Record<string, Record<string, object>> = {};
+  const shared: SharedSchemas = { schemas: {}, blocks: new Map() };
   for (const e of allEndpoints()) {
     const path = `/api/v1${e.spec.path}`;
     paths[path] ??= {};
-    paths[path][e.spec.method.toLowerCase()] = operation(e);
+    paths[path][e.spec.method.toLowerCase()] = operation(e, shared);
   }
   cached = {
     openapi: "3.1.0",
@@ -92,7 +114,7 @@ export function openApiDocument() {
     servers: [{ url: "/" }],
     paths,
     components: {
-      schemas: { Problem: problem },
+      schemas: { Problem: problem, ...shared.schemas },
       securitySchemes: {
         bearer: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "/api/v1/oauth/token", scopes: {} } } },
       },

@@ -5,13 +5,13 @@ import { database } from "@/db/client";
 import { workflows, workflowVersions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
-import { AppError, conflict, notFound } from "@/lib/errors";
+import { AppError, conflict, invalid, notFound } from "@/lib/errors";
 import { secretNamesOf } from "@/lib/secrets/service";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace, type GuardedWorkspace } from "@/lib/workspaces/guard";
 import { createWorkflowBody, exportQuery, listWorkflowsQuery, saveWorkflowBody, type WorkflowSummary, type WorkflowVersion } from "./api-schema";
 import { exportToArgo } from "./argo/export";
-import { fromArgo, fromSluiceJson } from "./argo/import";
+import { ArgoImportError, fromArgo, fromSluiceJson, type ImportWarning } from "./argo/import";
 import { diffSpecs } from "./diff";
 import { collectCalls, specGraph, walkGraphs } from "./graph";
 import { dnsName, SLUICE_KIND, workflowSpec, type Problem, type SluiceDocument, type WorkflowSpec } from "./model";
@@ -308,11 +308,20 @@ export async function exportWorkflow(p: Principal, input: Ref & z.input<typeof e
 
 const importInput = z.object({ workspaceId: z.string(), document: z.union([z.string().min(1), z.record(z.string(), z.unknown())]), name: z.string().optional() });
 
-function parseDocument(document: string | Record<string, unknown>) {
+function parseDocument(document: string | Record<string, unknown>): { name: string; spec: WorkflowSpec; warnings: ImportWarning[] } {
   const text = typeof document === "string" ? document.trim() : undefined;
   const object = typeof document === "string" ? (text!.startsWith("{") ? safeJson(text!) : undefined) : document;
-  if (object && object.kind === SLUICE_KIND) return { ...fromSluiceJson(object), warnings: [] as { code: string; message: string; path?: string }[] };
-  return fromArgo(object ?? text!);
+  if (object?.kind === SLUICE_KIND) {
+    const result = fromSluiceJson(object);
+    if (!result.ok) throw invalid(result.errors.map((e) => ({ path: e.path, message: e.message })), "The Sluice JSON document is not valid.");
+    return { name: result.document.name, spec: result.document.spec, warnings: [] };
+  }
+  try {
+    return fromArgo(object ?? text!);
+  } catch (error) {
+    if (error instanceof ArgoImportError) throw new AppError(400, "invalid_document", error.message);
+    throw error;
+  }
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

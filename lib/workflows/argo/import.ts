@@ -165,10 +165,14 @@ function importWorkflowGraph(importer: Importer, spec: Json, path: Path): Graph 
   if (isGraphTemplate(entry.template) && !isMapWrapper(entry.template)) {
     const context: GraphContext = { top: true, inputs: mergeInputs(inputs, templateInputs(importer, entry.template, entry.path)), refs: [] };
     importer.imported.add(entryName as string);
+    unsupportedKeys(importer, entry.template, entry.path, ["name", "inputs", "outputs", "dag", "steps"], "Entrypoint template");
     return importGraphTemplate(importer, context, entry.template, entry.path, true);
   }
   const context: GraphContext = { top: true, inputs, refs: [] };
-  const args: Arguments = new Map(inputs.map((input) => [input.name, { value: `{{inputs.parameters.${input.name}}}`, path: [...path, "arguments"] }]));
+  const declared = new Set(templateInputs(importer, entry.template, entry.path).map((input) => input.name));
+  const fed = inputs.filter((input) => declared.has(input.name));
+  const args: Arguments = new Map(fed.map((input) => [input.name, { value: `{{inputs.parameters.${input.name}}}`, path: [...path, "arguments"] }]));
+  importer.imported.add(entryName as string);
   const step = templateStep(importer, context, entryName as string, entry.template, entry.path, args, entry.path);
   return finishGraph(context, { inputs, outputs: [], steps: [step] });
 }
@@ -407,8 +411,8 @@ function mapSource(importer: Importer, context: GraphContext, value: string, pat
 }
 
 function templateStep(importer: Importer, context: GraphContext, name: string, template: Json, templatePath: Path, args: Arguments, taskPath: Path): Step {
-  if (isMapWrapper(template)) return wrappedStep(importer, context, name, template, templatePath, args, taskPath);
-  if (isJson(template.container) || isJson(template.script) || isJson(template.http)) return leafStep(importer, context, name, template, templatePath, args, taskPath);
+  if (isMapWrapper(template)) return wrappedStep(importer, context, name, template, templatePath, args);
+  if (isJson(template.container) || isJson(template.script) || isJson(template.http)) return leafStep(importer, context, name, template, templatePath, args);
   if (isGraphTemplate(template)) return groupStep(importer, context, name, template, templatePath, args, taskPath);
   const kind = ["resource", "suspend", "data", "containerSet", "plugin"].find((key) => template[key] !== undefined) ?? "unknown";
   warn(
@@ -491,14 +495,13 @@ function wrapperTasks(template: Json): Json[] {
   return groups.length === 1 ? list(groups[0]).filter(isJson) : [];
 }
 
-function wrappedStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments, taskPath: Path): Step {
+function wrappedStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments): Step {
   unsupportedKeys(importer, template, path, ["name", "inputs", "outputs", "dag", "steps", "parallelism"], "Template");
   const innerPath: Path = isJson(template.dag) ? [...path, "dag", "tasks", 0] : [...path, "steps", 0, 0];
   const inner = substituteInputs(wrapperTasks(template)[0], args) as Json;
   const step = importTask(importer, context, { task: { ...inner, name }, path: innerPath, dependsOn: [] });
   if (step.map) step.map.parallelism = template.parallelism as number;
   aliasWrapperOutputs(importer, step, template, path, String(inner.name ?? name));
-  void taskPath;
   return step;
 }
 
@@ -551,9 +554,9 @@ const LIFTED_PREFIX = "__";
 /** How a leaf template's `{{inputs.parameters.p}}` reads in Sluice. */
 type LeafParameters = { ports: StepInput[]; lifted: Map<string, { text: string; source: ValueSource }> };
 
-function leafStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments, taskPath: Path): Step {
+function leafStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments): Step {
   unsupportedKeys(importer, template, path, LEAF_TEMPLATE_KEYS, "Template");
-  const parameters = leafParameters(importer, context, template, path, args, taskPath);
+  const parameters = leafParameters(importer, context, template, path, args);
   const outputs = leafOutputs(importer, template, path);
   const common = { ...base(name), inputs: parameters.ports, outputs };
   const body = (value: unknown, field: Path) => bodyText(importer, context, parameters, String(value ?? ""), field);
@@ -576,7 +579,7 @@ function leafStep(importer: Importer, context: GraphContext, name: string, templ
  * argument is a single reference were added by the Sluice export to pass body references in: they
  * are folded back into the body text.
  */
-function leafParameters(importer: Importer, context: GraphContext, template: Json, path: Path, args: Arguments, taskPath: Path): LeafParameters {
+function leafParameters(importer: Importer, context: GraphContext, template: Json, path: Path, args: Arguments): LeafParameters {
   const result: LeafParameters = { ports: [], lifted: new Map() };
   const inputs = isJson(template.inputs) ? template.inputs : {};
   if (inputs.artifacts !== undefined) warn(importer, "artifacts", "Input artifacts cannot be represented in Sluice and were not imported.", [...path, "inputs", "artifacts"]);
@@ -601,7 +604,6 @@ function leafParameters(importer: Importer, context: GraphContext, template: Jso
   for (const [name, arg] of args) {
     if (!declared.has(name)) warn(importer, "unknown-argument", `Argument "${name}" is not a parameter of the template and was not imported.`, arg.path);
   }
-  void taskPath;
   return result;
 }
 
@@ -796,6 +798,7 @@ type ArgoRef =
   | { kind: "output"; step: string; output: string }
   | { kind: "result"; step: string }
   | { kind: "exitCode"; step: string }
+  | { kind: "allOutputs"; step: string }
   | { kind: "item" }
   | { kind: "other" };
 
@@ -813,6 +816,8 @@ function parseArgoRef(expression: string): ArgoRef {
   if (match) return { kind: "result", step: match[1] };
   match = /^(?:tasks|steps)\.([^.\s]+)\.exitCode$/.exec(expression);
   if (match) return { kind: "exitCode", step: match[1] };
+  match = /^(?:tasks|steps)\.([^.\s]+)\.outputs\.parameters$/.exec(expression);
+  if (match) return { kind: "allOutputs", step: match[1] };
   return { kind: "other" };
 }
 
@@ -823,7 +828,7 @@ function singleToken(value: string): string | undefined {
 }
 
 /** A task-level reference to another step's output, noting outputs Argo provides implicitly. */
-function stepOutputName(context: GraphContext, ref: Extract<ArgoRef, { step: string }>): string {
+function stepOutputName(context: GraphContext, ref: Extract<ArgoRef, { kind: "output" | "result" | "exitCode" }>): string {
   const output = ref.kind === "output" ? ref.output : ref.kind;
   context.refs.push({ step: ref.step, output, kind: ref.kind === "output" ? "parameter" : ref.kind });
   return output;
@@ -842,6 +847,9 @@ function argoSource(importer: Importer, context: GraphContext, value: string, pa
     case "result":
     case "exitCode":
       return { from: "step", step: ref.step, output: stepOutputName(context, ref) };
+    case "allOutputs":
+      warnAllOutputs(importer, value, path);
+      return { from: "step", step: ref.step, output: "parameters" };
     case "item":
     case "other":
       break;
@@ -863,6 +871,9 @@ function taskText(importer: Importer, context: GraphContext, value: string, path
       case "result":
       case "exitCode":
         return `{{steps.${ref.step}.outputs.${stepOutputName(context, ref)}}}`;
+      case "allOutputs":
+        warnAllOutputs(importer, raw, path);
+        return `{{steps.${ref.step}.outputs.parameters}}`;
       case "item":
         return "{{item}}";
       case "other":
@@ -885,6 +896,11 @@ function bodyText(importer: Importer, context: GraphContext, parameters: LeafPar
     if (ref.kind === "global" && context.top && !parameters.ports.some((port) => port.name === ref.name)) return `{{inputs.${ref.name}}}`;
     return keepArgoVariable(importer, raw, path);
   });
+}
+
+/** A loop's aggregated output parameters (a list of objects) have no Sluice equivalent. */
+function warnAllOutputs(importer: Importer, raw: string, path: Path): void {
+  warn(importer, "aggregated-outputs", `${raw.trim()} (all output parameters of a loop, as objects) has no Sluice equivalent; it now reads an output named "parameters", which you need to provide.`, path);
 }
 
 function keepArgoVariable(importer: Importer, raw: string, path: Path, hint = ""): string {

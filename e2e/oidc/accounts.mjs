@@ -1,0 +1,8 @@
+// Test accounts of the local OpenID Connect provider. Shared by the provider and the specs.
+export const OIDC_CLIENT = { clientId: "sluice-e2e", clientSecret: "sluice-e2e-client-secret-0123456789" };
+
+/** username → account; `roles` and `groups` become claims of the ID token. */
+export const OIDC_ACCOUNTS = {
+  dana: { password: "dana-Passw0rd", email: "dana@sso.example", name: "Dana Data", roles: ["data-team"], groups: ["analytics"] },
+  oscar: { password: "oscar-Passw0rd", email: "oscar@sso.example", name: "Oscar Ops", roles: ["ops"], groups: ["platform"] },
+};

@@ -1,0 +1,192 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "@/lib/auth/principal";
+import { createSecret } from "@/lib/secrets/service";
+import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
+import { call } from "@/lib/testing/http";
+import { addMember, createWorkspace } from "@/lib/workspaces/service";
+import { ARGO_EXAMPLES_DIR, argoValidator } from "./argo/schema.testing";
+import * as api from "./endpoints";
+import type { WorkflowSpec } from "./model";
+
+const container = (name: string, extra: Record<string, unknown> = {}, config: Record<string, unknown> = {}) => ({
+  name,
+  kind: "container",
+  container: { image: "alpine:3.20", command: ["echo", name], ...config },
+  ...extra,
+});
+const secretEnv = (secret: string) => ({ env: [{ name: "PW", value: { from: "secret", name: secret } }] });
+
+const diamond = {
+  description: "A diamond",
+  labels: { team: "data" },
+  inputs: [{ name: "message", type: "string", required: false, default: "hi" }],
+  steps: [
+    container("A", { outputs: [{ name: "out", type: "string", source: { from: "stdout" } }] }),
+    container("B", { dependsOn: ["A"] }),
+    container("C", { inputs: [{ name: "msg", type: "string", value: { from: "step", step: "A", output: "out" } }] }),
+    container("D", { dependsOn: ["B", "C"] }),
+  ],
+};
+
+describe("workflows REST API", () => {
+  let token: string;
+  let readToken: string;
+  let otherTenantToken: string;
+  let wsId: string;
+  let viewer: Principal;
+
+  beforeAll(async () => {
+    const { tenant, operator } = await testTenant("wf");
+    const admin = await testUser(tenant.slug, operator, { admin: true });
+    const ws = await createWorkspace(admin, { name: "pipelines" });
+    wsId = ws.id;
+    await createSecret(admin, { workspaceId: wsId, name: "db-password", value: "s3cret" });
+    ({ token } = await testToken(operator, ["workflows:read", "workflows:write"], ["sluice-admin"]));
+    ({ token: readToken } = await testToken(operator, ["workflows:read"], ["sluice-admin"]));
+    viewer = await testUser(tenant.slug, operator);
+    await addMember(admin, { workspaceId: wsId, email: viewer.subject, role: "viewer" });
+    const other = await testTenant("wf-other");
+    ({ token: otherTenantToken } = await testToken(other.operator, ["workflows:read", "workflows:write"], ["sluice-admin"]));
+  });
+
+  const params = (name?: string, version?: number) => ({ id: wsId, ...(name ? { name } : {}), ...(version ? { version: String(version) } : {}) });
+
+  it("creates, reads, lists with filters, versions, diffs and deletes", async () => {
+    const created = await call(api.createWorkflow, { token, params: params(), body: { name: "diamond", spec: diamond, message: "first" } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "diamond", latestVersion: 1, stepCount: 4, labels: { team: "data" }, version: { version: 1, message: "first" } });
+
+    const got = await call(api.getWorkflow, { token, params: params("diamond") });
+    expect(got.body.version.spec.steps.map((s: { name: string }) => s.name)).toEqual(["A", "B", "C", "D"]);
+
+    const changed: WorkflowSpec = structuredClone(got.body.version.spec);
+    changed.steps[1] = { ...changed.steps[1], timeout: "5m" };
+    const saved = await call(api.saveWorkflow, { token, params: params("diamond"), body: { baseVersion: 1, spec: changed, message: "timeout on B" } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.latestVersion).toBe(2);
+
+    const versions = await call(api.listVersions, { token, params: params("diamond") });
+    expect(versions.body.items.map((v: { version: number; message: string }) => [v.version, v.message])).toEqual([
+      [2, "timeout on B"],
+      [1, "first"],
+    ]);
+    const v1 = await call(api.getVersion, { token, params: params("diamond", 1) });
+    expect(v1.body.spec.steps[1].timeout).toBeUndefined();
+
+    const diff = await call(api.diffVersions, { token, params: params("diamond", 1), query: { to: "2" } });
+    expect(diff.status).toBe(200);
+    expect(JSON.stringify(diff.body)).toContain("timeout");
+    expect(diff.body).toMatchObject({ from: 1, to: 2 });
+
+    await call(api.createWorkflow, { token, params: params(), body: { name: "other", spec: { labels: { team: "ops" } } } });
+    const byLabel = await call(api.listWorkflows, { token, params: params(), query: { label: "team=data" } });
+    expect(byLabel.body.items.map((w: { name: string }) => w.name)).toEqual(["diamond"]);
+    const bySearch = await call(api.listWorkflows, { token, params: params(), query: { q: "othe" } });
+    expect(bySearch.body.items.map((w: { name: string }) => w.name)).toEqual(["other"]);
+
+    const removed = await call(api.deleteWorkflow, { token, params: params("other") });
+    expect(removed.status).toBe(204);
+    expect((await call(api.getWorkflow, { token, params: params("other") })).status).toBe(404);
+  });
+
+  it("refuses a save based on a stale version with 409 naming the newer version's author and time", async () => {
+    await call(api.createWorkflow, { token, params: params(), body: { name: "stale", spec: diamond } });
+    expect((await call(api.saveWorkflow, { token, params: params("stale"), body: { baseVersion: 1, spec: diamond, message: "mine" } })).status).toBe(200);
+    const stale = await call(api.saveWorkflow, { token, params: params("stale"), body: { baseVersion: 1, spec: diamond } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe("stale_version");
+    expect(stale.body.latest).toMatchObject({ version: 2, author: { name: expect.stringContaining("client") } });
+    expect(stale.body.latest.createdAt).toMatch(/^\d{4}-/);
+  });
+
+  it("answers 400 with per-step problems for an invalid graph, and validates without saving", async () => {
+    const broken = {
+      steps: [
+        container("A", { dependsOn: ["B"] }),
+        container("B", { dependsOn: ["A"] }),
+        container("bad name!"),
+        container("C", {}, secretEnv("missing-secret")),
+      ],
+    };
+    const created = await call(api.createWorkflow, { token, params: params(), body: { name: "broken", spec: broken } });
+    expect(created.status).toBe(400);
+    expect(created.body.code).toBe("invalid_workflow");
+    const codes = created.body.problems.map((p: { code: string }) => p.code);
+    expect(codes).toEqual(expect.arrayContaining(["cycle", "invalid-step-name", "unknown-secret"]));
+    expect(created.body.problems.find((p: { code: string }) => p.code === "unknown-secret").step).toEqual(["C"]);
+    expect(created.body.errors.length).toBe(created.body.problems.length);
+
+    const validated = await call(api.validateWorkflow, { token: readToken, params: params("broken"), body: { spec: broken } });
+    expect(validated.status).toBe(200);
+    expect(validated.body.valid).toBe(false);
+    expect(validated.body.problems.length).toBe(created.body.problems.length);
+
+    const ok = await call(api.validateWorkflow, { token: readToken, params: params("anything"), body: { spec: { steps: [container("C", {}, secretEnv("db-password"))] } } });
+    expect(ok.body).toEqual({ valid: true, problems: [] });
+
+    const malformed = await call(api.createWorkflow, { token, params: params(), body: { name: "Not_DNS", spec: { steps: [{ name: "x", kind: "teleport" }] } } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe("validation_failed");
+    expect(malformed.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(["name"]));
+  });
+
+  it("exports Argo YAML that validates against the schema, and Sluice JSON that imports back", async () => {
+    await call(api.createWorkflow, { token, params: params(), body: { name: "exported", spec: diamond } });
+    const response = await api.exportWorkflow.handle(
+      new Request(`http://localhost/api/v1/workspaces/${wsId}/workflows/exported/export?format=argo`, { headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve(params("exported")) },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toContain("exported-v1.argo.yaml");
+    const manifest = parseYaml(await response.text());
+    const validate = argoValidator("Workflow");
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true);
+
+    const sluice = await api.exportWorkflow.handle(
+      new Request(`http://localhost/api/v1/workspaces/${wsId}/workflows/exported/export?format=sluice&version=1`, { headers: { authorization: `Bearer ${token}` } }),
+      { params: Promise.resolve(params("exported")) },
+    );
+    const document = JSON.parse(await sluice.text());
+    const reimported = await call(api.importWorkflow, { token, params: params(), query: { name: "reimported" }, body: document });
+    expect(reimported.status).toBe(201);
+    expect(reimported.body.workflow.version.spec).toEqual((await call(api.getWorkflow, { token, params: params("exported") })).body.version.spec);
+  });
+
+  it("imports Argo YAML (dag-diamond) keeping task names, with warnings for what it cannot represent", async () => {
+    const yaml = readFileSync(path.join(ARGO_EXAMPLES_DIR, "dag-diamond.yaml"), "utf8");
+    const imported = await call(api.importWorkflow, { token, params: params(), rawBody: yaml, headers: { "content-type": "application/yaml" } });
+    expect(imported.status).toBe(201);
+    const steps = imported.body.workflow.version.spec.steps as { name: string; dependsOn: string[] }[];
+    expect(steps.map((s) => s.name).sort()).toEqual(["A", "B", "C", "D"]);
+    expect(steps.find((s) => s.name === "D")!.dependsOn.sort()).toEqual(["B", "C"]);
+
+    const exitHandlers = readFileSync(path.join(ARGO_EXAMPLES_DIR, "exit-handlers.yaml"), "utf8");
+    const withWarnings = await call(api.importWorkflow, { token, params: params(), rawBody: exitHandlers, headers: { "content-type": "application/yaml" } });
+    expect(withWarnings.status).toBe(201);
+    expect(withWarnings.body.warnings.length).toBeGreaterThan(0);
+
+    const garbage = await call(api.importWorkflow, { token, params: params(), rawBody: "kind: Deployment\napiVersion: apps/v1\n", headers: { "content-type": "application/yaml" } });
+    expect(garbage.status).toBe(400);
+  });
+
+  it("limits by scope, role and tenant", async () => {
+    const noWrite = await call(api.createWorkflow, { token: readToken, params: params(), body: { name: "nope", spec: {} } });
+    expect(noWrite.status).toBe(403);
+    expect(noWrite.body.code).toBe("insufficient_scope");
+    const { saveWorkflow } = await import("./service");
+    await expect(saveWorkflow(viewer, { workspaceId: wsId, name: "diamond", baseVersion: 2, spec: diamond as WorkflowSpec })).rejects.toMatchObject({ status: 403 });
+    for (const [endpoint, name] of [
+      [api.listWorkflows, undefined],
+      [api.getWorkflow, "diamond"],
+      [api.listVersions, "diamond"],
+      [api.exportWorkflow, "diamond"],
+    ] as const) {
+      const response = await call(endpoint, { token: otherTenantToken, params: params(name) });
+      expect(response.status, endpoint.spec.path).toBe(404);
+    }
+    expect((await call(api.getVersion, { token: otherTenantToken, params: params("diamond", 1) })).status).toBe(404);
+  });
+});

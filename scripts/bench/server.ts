@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
+
+/** Benchmarks run on DATABASE_URL when set, else on a fresh embedded database in a temp dir. */
+export function benchDataDir() {
+  if (!process.env.DATABASE_URL) process.env.SLUICE_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "sluice-bench-"));
+  return process.env.SLUICE_DATA_DIR;
+}
+
+/** Starts the production build with `next start` on a free port; resolves when it answers. */
+export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; stop: () => void; child: ChildProcess }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+    env: { ...process.env, NODE_ENV: "production", NEXTAUTH_URL: url, SLUICE_ISSUER: url, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/health/ready`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("the server did not become ready in 60 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { url, child, stop: () => child.kill("SIGTERM") };
+}

@@ -1,0 +1,116 @@
+// The web server of the end-to-end suite (started by playwright.config.ts; usable alone too):
+//  1. a real OpenID Connect provider on loopback (e2e/oidc/provider.mjs),
+//  2. a FRESH database: a new database on TEST_DATABASE_URL's server (E2E_DATABASE_URL), or a new
+//     embedded one in a temporary SLUICE_DATA_DIR (E2E_DATA_DIR),
+//  3. `sluice seed` with a known admin password, then `next start` wired to the provider.
+// On SIGTERM/SIGINT it stops Sluice and the provider and removes the database.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { OIDC_CLIENT } from "../e2e/oidc/accounts.mjs";
+import { startOidcProvider } from "../e2e/oidc/provider.mjs";
+import { ensureBuild, root } from "./lib.mjs";
+
+const env = process.env;
+const runId = env.E2E_RUN_ID || `${Date.now().toString(36)}${process.pid.toString(36)}`;
+const port = Number(env.E2E_PORT || 3210);
+const oidcPort = Number(env.E2E_OIDC_PORT || 3211);
+const baseURL = `http://localhost:${port}`;
+const log = (message) => console.log(`[e2e-server] ${message}`);
+
+let databaseUrl = env.E2E_DATABASE_URL;
+if (!databaseUrl && env.TEST_DATABASE_URL) {
+  const url = new URL(env.TEST_DATABASE_URL);
+  url.pathname = `/${decodeURIComponent(url.pathname.slice(1)) || "sluice"}_e2e_${runId}`;
+  databaseUrl = url.toString();
+}
+const dataDir = databaseUrl ? undefined : env.E2E_DATA_DIR || path.join(os.tmpdir(), `sluice-e2e-${runId}`);
+
+/** Runs `fn` on a maintenance connection to the server that holds the e2e database. */
+async function onServer(fn) {
+  let url = env.TEST_DATABASE_URL;
+  if (!url) {
+    const u = new URL(databaseUrl);
+    u.pathname = "/postgres";
+    url = u.toString();
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const dbName = databaseUrl ? decodeURIComponent(new URL(databaseUrl).pathname.slice(1)) : undefined;
+const quoted = dbName && `"${dbName.replace(/"/g, '""')}"`;
+
+async function createDatabase() {
+  if (databaseUrl) {
+    await onServer((c) => c.query(`CREATE DATABASE ${quoted}`));
+    log(`fresh database ${dbName}`);
+  } else {
+    rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    log(`fresh embedded database in ${dataDir}`);
+  }
+}
+
+async function dropDatabase() {
+  if (databaseUrl) {
+    await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`)).catch((e) => log(`could not drop ${dbName}: ${e.message}`));
+  } else {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const appEnv = { ...env, NODE_ENV: "production", PORT: String(port), NEXTAUTH_URL: baseURL, SLUICE_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD || "e2e-Admin-Passw0rd" };
+delete appEnv.DATABASE_URL;
+delete appEnv.SLUICE_DATA_DIR;
+if (databaseUrl) appEnv.DATABASE_URL = databaseUrl;
+else appEnv.SLUICE_DATA_DIR = dataDir;
+
+let oidc;
+let server;
+let stopping = false;
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 8000))]);
+    if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+  }
+  await oidc?.close().catch(() => undefined);
+  await dropDatabase();
+  log("stopped");
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => void stop(0));
+
+try {
+  ensureBuild();
+  await createDatabase();
+  oidc = await startOidcProvider({ port: oidcPort, redirectUris: [`${baseURL}/api/auth/callback/oidc`, `http://127.0.0.1:${port}/api/auth/callback/oidc`] });
+  log(`OpenID Connect provider at ${oidc.issuer}`);
+  Object.assign(appEnv, { AUTH_OIDC_ISSUER: oidc.issuer, AUTH_OIDC_CLIENT_ID: OIDC_CLIENT.clientId, AUTH_OIDC_CLIENT_SECRET: OIDC_CLIENT.clientSecret });
+
+  const seed = spawnSync(process.execPath, [path.join(root, "scripts", "sluice.mjs"), "seed"], { cwd: root, env: appEnv, stdio: "inherit" });
+  if (seed.status !== 0) throw new Error(`sluice seed failed (exit ${seed.status ?? seed.signal})`);
+
+  log(`starting Sluice on ${baseURL}`);
+  server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], { cwd: root, env: appEnv, stdio: "inherit" });
+  server.on("exit", (code, signal) => {
+    if (stopping) return;
+    log(`Sluice exited unexpectedly (${code ?? signal})`);
+    void stop(1);
+  });
+} catch (error) {
+  console.error(`[e2e-server] ${error?.stack ?? error}`);
+  await stop(1);
+}
