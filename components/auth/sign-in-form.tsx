@@ -51,7 +51,7 @@ export function SignInForm({ initialError, callbackUrl, ssoName }: { initialErro
           </Field>
         ) : (
           <button type="button" className="text-xs text-fg-muted underline" onClick={() => setShowTenant(true)}>
-            Sign in to a specific tenant
+            Choose a tenant
           </button>
         )}
         <Button type="submit" className="w-full" disabled={pending}>

@@ -32,19 +32,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <PageHeader title="Audit log" description="Every change, by whom and when, with the state before and after." />
       <form className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter the audit log">
         <div>
-          <label htmlFor="action" className="text-xs text-fg-muted">
+          <label htmlFor="action" className="block text-xs text-fg-muted">
             Action
           </label>
           <Input id="action" name="action" defaultValue={search.action} placeholder="workspace. or member.add" className="w-52" />
         </div>
         <div>
-          <label htmlFor="actor" className="text-xs text-fg-muted">
+          <label htmlFor="actor" className="block text-xs text-fg-muted">
             Actor
           </label>
           <Input id="actor" name="actor" defaultValue={search.actor} placeholder="name or id" className="w-48" />
         </div>
         <div>
-          <label htmlFor="targetType" className="text-xs text-fg-muted">
+          <label htmlFor="targetType" className="block text-xs text-fg-muted">
             Object
           </label>
           <Select id="targetType" name="targetType" defaultValue={search.targetType ?? ""} className="w-40">
@@ -57,7 +57,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Select>
         </div>
         <div>
-          <label htmlFor="since" className="text-xs text-fg-muted">
+          <label htmlFor="since" className="block text-xs text-fg-muted">
             Since
           </label>
           <Input id="since" name="since" type="date" defaultValue={search.since} className="w-40" />

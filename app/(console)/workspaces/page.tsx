@@ -24,13 +24,13 @@ export default async function WorkspacesPage({ searchParams }: { searchParams: P
       <PageHeader title="Workspaces" description="Each workspace isolates a team's workflows, runs and secrets." actions={mayCreate ? <CreateWorkspaceDialog /> : undefined} />
       <form className="mb-4 flex flex-wrap items-end gap-2" role="search">
         <div>
-          <label htmlFor="q" className="text-xs text-fg-muted">
+          <label htmlFor="q" className="block text-xs text-fg-muted">
             Search
           </label>
           <Input id="q" name="q" defaultValue={search.q} placeholder="Name contains…" className="w-64" />
         </div>
         <div>
-          <label htmlFor="archived" className="text-xs text-fg-muted">
+          <label htmlFor="archived" className="block text-xs text-fg-muted">
             Archived
           </label>
           <Select id="archived" name="archived" defaultValue={search.archived ?? "exclude"} className="w-40">

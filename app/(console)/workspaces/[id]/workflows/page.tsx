@@ -21,13 +21,13 @@ export default async function WorkflowListPage({ params, searchParams }: { param
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
         <form className="flex flex-wrap items-end gap-2" role="search" aria-label="Search workflows">
           <div>
-            <label htmlFor="wf-q" className="text-xs text-fg-muted">
+            <label htmlFor="wf-q" className="block text-xs text-fg-muted">
               Search
             </label>
             <Input id="wf-q" name="q" defaultValue={search.q} placeholder="Name or description" className="w-64" />
           </div>
           <div>
-            <label htmlFor="wf-label" className="text-xs text-fg-muted">
+            <label htmlFor="wf-label" className="block text-xs text-fg-muted">
               Label
             </label>
             <Input id="wf-label" name="label" defaultValue={search.label} placeholder="team=data" className="w-40" />
