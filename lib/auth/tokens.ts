@@ -57,6 +57,7 @@ async function localKeySet() {
 }
 
 async function clientPrincipal(payload: JWTPayload): Promise<Principal> {
+  if (!z.uuid().safeParse(payload.sub).success) throw unauthorized("The token's subject is not a client of this Sluice.");
   const db = await database();
   const [row] = await db
     .select({ client: clients, tenantSlug: tenants.slug })
