@@ -31,7 +31,8 @@ async function reachable(url: string): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
+/** A port on loopback that nothing listens on now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {

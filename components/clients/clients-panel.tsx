@@ -7,7 +7,7 @@ import { createClientAction, revokeClientAction, rotateClientSecretAction } from
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -135,14 +135,7 @@ export function ClientsPanel({ clients, scopes }: { clients: Client[]; scopes: s
           <Field id="client-roles" label="Roles (optional)" hint="Matched against workspace access rules, like a person's roles.">
             <Input id="client-roles" name="roles" placeholder="e.g. data-team" />
           </Field>
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setCreating(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending}>
-              {pending ? "Creating…" : "Create client"}
-            </Button>
-          </div>
+          <DialogActions onCancel={() => setCreating(false)} pending={pending} submitLabel="Create client" pendingLabel="Creating…" />
         </form>
       </Dialog>
 

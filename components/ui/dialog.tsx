@@ -2,6 +2,7 @@
 
 import { Dialog as Radix } from "radix-ui";
 import type { ReactNode } from "react";
+import { Button } from "./button";
 
 /** A modal with a title, focus trap and Escape to close (Radix). */
 export function Dialog({ open, onOpenChange, title, description, children }: { open: boolean; onOpenChange: (open: boolean) => void; title: string; description?: string; children: ReactNode }) {
@@ -16,5 +17,19 @@ export function Dialog({ open, onOpenChange, title, description, children }: { o
         </Radix.Content>
       </Radix.Portal>
     </Radix.Root>
+  );
+}
+
+/** The Cancel / submit row at the bottom of a dialog's form. */
+export function DialogActions({ onCancel, pending, submitLabel, pendingLabel }: { onCancel: () => void; pending: boolean; submitLabel: string; pendingLabel?: string }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? (pendingLabel ?? `${submitLabel}…`) : submitLabel}
+      </Button>
+    </div>
   );
 }

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { createWorkflowAction, importWorkflowAction } from "@/app/(console)/workspaces/[id]/workflows/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import type { ActionResult } from "@/lib/actions/action";
@@ -65,14 +65,7 @@ export function NewWorkflowButtons({ workspaceId }: { workspaceId: string }) {
           <Field id="wf-description" label="Description">
             <Input id="wf-description" name="description" />
           </Field>
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setCreating(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending}>
-              Create and open
-            </Button>
-          </div>
+          <DialogActions onCancel={() => setCreating(false)} pending={pending} submitLabel="Create and open" pendingLabel="Creating…" />
         </form>
       </Dialog>
       <Dialog open={Boolean(imported)} onOpenChange={(open) => !open && setImported(undefined)} title={`Imported ${imported?.name ?? ""}`} description="Some parts need your attention.">

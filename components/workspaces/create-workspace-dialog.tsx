@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createWorkspaceAction } from "@/app/(console)/workspaces/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import type { ActionResult } from "@/lib/actions/action";
@@ -54,14 +54,7 @@ export function CreateWorkspaceDialog() {
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="hidden" /> Hide from people who cannot enter
           </label>
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" disabled={pending}>
-              {pending ? "Creating…" : "Create workspace"}
-            </Button>
-          </div>
+          <DialogActions onCancel={() => setOpen(false)} pending={pending} submitLabel="Create workspace" pendingLabel="Creating…" />
         </form>
       </Dialog>
     </>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { AuditChange } from "@/components/audit/audit-change";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
-import { Input, Select } from "@/components/ui/field";
+import { FilterBar, FilterInput, FilterSelect } from "@/components/ui/filter-bar";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { AuditQuery } from "@/lib/audit/schema";
 import { listAudit } from "@/lib/audit/service";
@@ -30,45 +30,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Audit log" description="Every change, by whom and when, with the state before and after." />
-      <form className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter the audit log">
-        <div>
-          <label htmlFor="action" className="block text-xs text-fg-muted">
-            Action
-          </label>
-          <Input id="action" name="action" defaultValue={search.action} placeholder="workspace. or member.add" className="w-52" />
-        </div>
-        <div>
-          <label htmlFor="actor" className="block text-xs text-fg-muted">
-            Actor
-          </label>
-          <Input id="actor" name="actor" defaultValue={search.actor} placeholder="name or id" className="w-48" />
-        </div>
-        <div>
-          <label htmlFor="targetType" className="block text-xs text-fg-muted">
-            Object
-          </label>
-          <Select id="targetType" name="targetType" defaultValue={search.targetType ?? ""} className="w-40">
-            <option value="">All objects</option>
-            {TARGETS.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <div>
-          <label htmlFor="since" className="block text-xs text-fg-muted">
-            Since
-          </label>
-          <Input id="since" name="since" type="date" defaultValue={search.since} className="w-40" />
-        </div>
-        <Button type="submit" variant="secondary">
-          Filter
-        </Button>
-        <Button asChild variant="ghost">
-          <Link href="/audit">Clear</Link>
-        </Button>
-      </form>
+      <FilterBar
+        label="Filter the audit log"
+        extra={
+          <Button asChild variant="ghost">
+            <Link href="/audit">Clear</Link>
+          </Button>
+        }
+      >
+        <FilterInput name="action" label="Action" defaultValue={search.action} placeholder="workspace. or member.add" className="w-52" />
+        <FilterInput name="actor" label="Actor" defaultValue={search.actor} placeholder="name or id" />
+        <FilterSelect name="targetType" label="Object" defaultValue={search.targetType ?? ""} options={[{ value: "", label: "All objects" }, ...TARGETS.map((t) => ({ value: t, label: t }))]} />
+        <FilterInput name="since" label="Since" type="date" defaultValue={search.since} className="w-40" />
+      </FilterBar>
       {page.items.length === 0 ? (
         <EmptyState title="Nothing recorded for these filters" />
       ) : (

@@ -4,7 +4,7 @@ import { CreateWorkspaceDialog } from "@/components/workspaces/create-workspace-
 import { AccessBadge, RulesSummary } from "@/components/workspaces/access-badge";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
-import { Input, Select } from "@/components/ui/field";
+import { FilterBar, FilterInput, FilterSelect } from "@/components/ui/filter-bar";
 import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/access/policy";
 import { requirePrincipal } from "@/lib/auth/require";
@@ -22,27 +22,19 @@ export default async function WorkspacesPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title="Workspaces" description="Each workspace isolates a team's workflows, runs and secrets." actions={mayCreate ? <CreateWorkspaceDialog /> : undefined} />
-      <form className="mb-4 flex flex-wrap items-end gap-2" role="search">
-        <div>
-          <label htmlFor="q" className="block text-xs text-fg-muted">
-            Search
-          </label>
-          <Input id="q" name="q" defaultValue={search.q} placeholder="Name contains…" className="w-64" />
-        </div>
-        <div>
-          <label htmlFor="archived" className="block text-xs text-fg-muted">
-            Archived
-          </label>
-          <Select id="archived" name="archived" defaultValue={search.archived ?? "exclude"} className="w-40">
-            <option value="exclude">Hide archived</option>
-            <option value="include">Show archived</option>
-            <option value="only">Only archived</option>
-          </Select>
-        </div>
-        <Button type="submit" variant="secondary">
-          Filter
-        </Button>
-      </form>
+      <FilterBar label="Filter workspaces">
+        <FilterInput name="q" label="Search" defaultValue={search.q} placeholder="Name contains…" className="w-64" />
+        <FilterSelect
+          name="archived"
+          label="Archived"
+          defaultValue={search.archived ?? "exclude"}
+          options={[
+            { value: "exclude", label: "Hide archived" },
+            { value: "include", label: "Show archived" },
+            { value: "only", label: "Only archived" },
+          ]}
+        />
+      </FilterBar>
       {page.items.length === 0 ? (
         <EmptyState title={search.q ? "No workspace matches" : "No workspaces yet"}>{mayCreate ? "Create the first one with “New workspace”." : "Ask an admin to give you access."}</EmptyState>
       ) : (

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { NewWorkflowButtons } from "@/components/workflows/new-workflow-buttons";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
-import { Input } from "@/components/ui/field";
+import { FilterBar, FilterInput } from "@/components/ui/filter-bar";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePrincipal } from "@/lib/auth/require";
 import { loadOr404 } from "@/lib/not-found";
@@ -19,23 +19,10 @@ export default async function WorkflowListPage({ params, searchParams }: { param
   return (
     <>
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
-        <form className="flex flex-wrap items-end gap-2" role="search" aria-label="Search workflows">
-          <div>
-            <label htmlFor="wf-q" className="block text-xs text-fg-muted">
-              Search
-            </label>
-            <Input id="wf-q" name="q" defaultValue={search.q} placeholder="Name or description" className="w-64" />
-          </div>
-          <div>
-            <label htmlFor="wf-label" className="block text-xs text-fg-muted">
-              Label
-            </label>
-            <Input id="wf-label" name="label" defaultValue={search.label} placeholder="team=data" className="w-40" />
-          </div>
-          <Button type="submit" variant="secondary">
-            Filter
-          </Button>
-        </form>
+        <FilterBar label="Search workflows">
+          <FilterInput name="q" label="Search" defaultValue={search.q} placeholder="Name or description" className="w-64" />
+          <FilterInput name="label" label="Label" defaultValue={search.label} placeholder="team=data" className="w-40" />
+        </FilterBar>
         {mayEdit && <NewWorkflowButtons workspaceId={id} />}
       </div>
       {page.items.length === 0 ? (
