@@ -3,6 +3,17 @@ import type { Graph, Step, StepOutput, ValueSource, ValueType, WorkflowSpec } fr
 /** A field inside a step or a spec, e.g. ["inputs", 0, "value"]. */
 export type FieldPath = (string | number)[];
 
+/** ["container", "args", 1] → "container.args[1]"; keys that are not identifiers are quoted: `a["x/y"]`. */
+export function formatField(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, i) => {
+      if (typeof part === "number") return `[${part}]`;
+      const key = String(part);
+      return /^[A-Za-z_$][\w$-]*$/.test(key) ? `${i === 0 ? "" : "."}${key}` : `[${JSON.stringify(key)}]`;
+    })
+    .join("");
+}
+
 /** Where a step reads a value source: an input port, an env var, a header or `map.over`. */
 export type SourceSite = {
   field: FieldPath;

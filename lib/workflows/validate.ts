@@ -1,9 +1,9 @@
 import { canFeed, literalFits, literalType } from "./coercion";
-import { effectiveOutputType, graphEdges, specGraph, stepEnv, stepSources, stepTexts, upstreamSteps, type FieldPath } from "./graph";
+import { effectiveOutputType, formatField, graphEdges, specGraph, stepEnv, stepSources, stepTexts, upstreamSteps, type FieldPath } from "./graph";
 import type { Graph, Problem, Step, StepKind, StepOutput, ValueSource, ValueType, WorkflowInput, WorkflowOutput, WorkflowSpec } from "./model";
 import { parseTemplates, type TemplateToken } from "./templates";
 
-export { graphEdges, upstreamSteps, collectCalls, type GraphEdge, type FieldPath } from "./graph";
+export { graphEdges, upstreamSteps, collectCalls, formatField, type GraphEdge, type FieldPath } from "./graph";
 
 /** Argo task names (DNS-1123 labels that also allow upper case, as in Argo's own "A", "B" examples). */
 export const STEP_NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
@@ -112,11 +112,6 @@ export function describeProblem(problem: Problem): string {
   const where = problem.step?.length ? problem.step.join(" › ") : "workflow";
   const field = problem.field?.length ? ` (${formatField(problem.field)})` : "";
   return `${where}${field}: ${problem.message} [${problem.code}]`;
-}
-
-/** ["container", "args", 1] → "container.args[1]" */
-export function formatField(field: FieldPath): string {
-  return field.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
 }
 
 function report(checker: Checker, code: ProblemCode, message: string, where: Location): void {

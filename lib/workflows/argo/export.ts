@@ -5,6 +5,7 @@ import { replaceTemplates } from "../templates";
 import {
   ARGO_API_VERSION,
   DESCRIPTION_ANNOTATION,
+  OUTPUTS_ANNOTATION,
   calleeTemplateName,
   defaultSecretKeyRef,
   type ArgoContainer,
@@ -35,7 +36,9 @@ import {
  *   extra parameters named `__input-x`, `__step-s-o` and `__item`.
  * - Step outputs: stdout → `{{tasks.s.outputs.result}}`, file → an output parameter with
  *   `valueFrom.path`, status → `{{tasks.s.exitCode}}`, http body → `result` (with `jsonPath` →
- *   `jsonpath(...)` expression), group/callee outputs → the nested DAG's output parameters.
+ *   `jsonpath(...)` expression), group/callee outputs → the nested DAG's output parameters. When
+ *   names or types would be lost (a stdout output not named `result`, a `json` output, ...), the
+ *   template also carries the step's outputs in the `sluice.dev/outputs` annotation for re-import.
  * - Groups become nested DAG templates. `workflow` steps are inlined as DAG templates when
  *   `resolveCall` returns the callee's spec, otherwise they refer to template `main` of the
  *   WorkflowTemplate `calleeTemplateName(workflow, version)` ("<workflow>-v<version>").
@@ -101,6 +104,7 @@ export function exportToArgo(name: string, spec: WorkflowSpec, options: ArgoExpo
     inlining: [],
   };
   const main = graphTemplate(exporter, level(specGraph(spec), [], "", []), true);
+  if (spec.steps.length === 0) warn(exporter, "empty-workflow", "The workflow has no steps; Argo rejects a DAG without tasks.");
   exporter.templates.unshift({ name: "main", ...main });
   const manifest: ArgoManifest = {
     apiVersion: ARGO_API_VERSION,
@@ -372,8 +376,14 @@ function leafTarget(exporter: Exporter, lvl: Level, step: LeafStep, scope: Scope
   if (declared.length > 0) body.inputs = { parameters: declared };
   const outputs = leafOutputs(exporter, lvl, step);
   if (outputs.length > 0) body.outputs = { parameters: outputs };
+  if (!step.outputs.every(argoCarriesOutput)) body.metadata = { annotations: { [OUTPUTS_ANNOTATION]: JSON.stringify(step.outputs) } };
   Object.assign(body, work, execution(exporter, lvl, step));
   const parameters = [...step.inputs.map((port) => ({ name: port.name, value: port.value ? sourceText(exporter, lvl, scope, step, port.value) : "" })), ...lifter.lifted];
+  for (const port of step.inputs) {
+    if (port.type === "secret" || port.value?.from === "secret") {
+      warn(exporter, "secret-parameter", `Input "${port.name}" of step "${step.name}" holds a secret, but Argo parameters are plain text: the secret's name is passed, not its value. Read secrets through environment variables.`, [...lvl.path, step.name]);
+    }
+  }
   return { ref: { template: addTemplate(exporter, stepTemplateBase(lvl, step), body) }, parameters };
 }
 
@@ -448,6 +458,13 @@ function leafOutputs(exporter: Exporter, lvl: Level, step: LeafStep): ArgoParame
     }
   }
   return parameters;
+}
+
+/** Whether an import can rebuild the output from the template alone (name, type and source). */
+function argoCarriesOutput(output: StepOutput): boolean {
+  if (output.type !== "string") return false;
+  if (output.source.from === "file") return true;
+  return output.name === "result" && (output.source.from === "stdout" || (output.source.from === "body" && !output.source.jsonPath));
 }
 
 function execution(exporter: Exporter, lvl: Level, step: Step): Pick<ArgoTemplate, "retryStrategy" | "timeout"> {

@@ -1,23 +1,29 @@
 import { parse } from "yaml";
-import { stepSources } from "../graph";
+import { formatField, stepSources } from "../graph";
 import { applyLayeredLayout } from "../layout";
-import {
-  DNS1123_LABEL,
-  sluiceDocument,
-  workflowSpec,
-  type Graph,
-  type SluiceDocument,
-  type Step,
-  type StepCommon,
-  type StepInput,
-  type StepOutput,
-  type ValueSource,
-  type WorkflowInput,
-  type WorkflowOutput,
-  type WorkflowSpec,
-} from "../model";
+import { DNS1123_LABEL, workflowSpec, type Graph, type Step, type StepInput, type StepOutput, type ValueSource, type WorkflowInput, type WorkflowOutput, type WorkflowSpec } from "../model";
 import { inferJsonTypes } from "./infer-types";
-import { DESCRIPTION_ANNOTATION, secretNameFromKeyRef } from "./types";
+import {
+  isJson,
+  list,
+  text,
+  unsupportedKeys,
+  warn,
+  type Argument,
+  type Arguments,
+  type GraphContext,
+  type ImportWarning,
+  type Importer,
+  type Json,
+  type Path,
+  type RawTask,
+} from "./import-context";
+import { applyExecution, base, leafStep, outputAliases } from "./import-leaf";
+import { argoSource, jsonPathExpression, parseArgoRef, singleToken, taskText } from "./import-text";
+import { DESCRIPTION_ANNOTATION } from "./types";
+
+export type { ImportWarning } from "./import-context";
+export { fromSluiceJson, type SluiceJsonError, type SluiceJsonResult } from "../sluice-json";
 
 /**
  * Argo Workflow / WorkflowTemplate / CronWorkflow → Sluice spec.
@@ -32,7 +38,6 @@ import { DESCRIPTION_ANNOTATION, secretNameFromKeyRef } from "./types";
  * What Sluice cannot represent is reported in `warnings` with its path in the document.
  */
 
-export type ImportWarning = { code: string; message: string; path: string };
 export type ArgoImport = { name: string; spec: WorkflowSpec; warnings: ImportWarning[] };
 
 export class ArgoImportError extends Error {
@@ -41,29 +46,6 @@ export class ArgoImportError extends Error {
     this.name = "ArgoImportError";
   }
 }
-
-type Json = Record<string, unknown>;
-type Path = (string | number)[];
-
-type Importer = {
-  warnings: ImportWarning[];
-  templates: Map<string, { template: Json; path: Path }>;
-  imported: Set<string>;
-  /** templates being expanded, to stop recursive templates */
-  expanding: string[];
-};
-
-/** A graph being imported. */
-type GraphContext = {
-  /** the workflow's own graph: `{{workflow.parameters.x}}` are its inputs */
-  top: boolean;
-  inputs: WorkflowInput[];
-  /** outputs referenced by other steps that Argo provides implicitly (result, exitCode, callee outputs) */
-  refs: { step: string; output: string; kind: "result" | "exitCode" | "parameter" }[];
-};
-
-type Argument = { value: string; path: Path };
-type Arguments = Map<string, Argument>;
 
 const ARGO_KINDS = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
 
@@ -91,7 +73,12 @@ export function fromArgo(yamlOrObject: string | object): ArgoImport {
   };
   inferJsonTypes(result);
   applyLayeredLayout(result);
-  return { name: workflowName(metadata), spec: workflowSpec.parse(result), warnings: importer.warnings };
+  const parsed = workflowSpec.safeParse(result);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${formatField(issue.path)}: ${issue.message}`).join("; ");
+    throw new ArgoImportError(`The workflow cannot be represented in Sluice: ${issues}`);
+  }
+  return { name: workflowName(metadata), spec: parsed.data, warnings: importer.warnings };
 }
 
 function readDocument(input: string | object): Json {
@@ -163,12 +150,13 @@ function importWorkflowGraph(importer: Importer, spec: Json, path: Path): Graph 
 
   const inputs = workflowInputs(importer, spec, path);
   if (isGraphTemplate(entry.template) && !isMapWrapper(entry.template)) {
-    const context: GraphContext = { top: true, inputs: mergeInputs(inputs, templateInputs(importer, entry.template, entry.path)), refs: [] };
+    const context: GraphContext = { top: true, inputs: mergeInputs(inputs, templateInputs(importer, entry.template, entry.path)), refs: [], aliases: new Map() };
     importer.imported.add(entryName as string);
     unsupportedKeys(importer, entry.template, entry.path, ["name", "inputs", "outputs", "dag", "steps"], "Entrypoint template");
+    importer.expanding.push(entryName as string);
     return importGraphTemplate(importer, context, entry.template, entry.path, true);
   }
-  const context: GraphContext = { top: true, inputs, refs: [] };
+  const context: GraphContext = { top: true, inputs, refs: [], aliases: new Map() };
   const declared = new Set(templateInputs(importer, entry.template, entry.path).map((input) => input.name));
   const fed = inputs.filter((input) => declared.has(input.name));
   const args: Arguments = new Map(fed.map((input) => [input.name, { value: `{{inputs.parameters.${input.name}}}`, path: [...path, "arguments"] }]));
@@ -224,10 +212,9 @@ function warnUnusedTemplates(importer: Importer): void {
 
 const isGraphTemplate = (template: Json) => isJson(template.dag) || Array.isArray(template.steps);
 
-type RawTask = { task: Json; path: Path; dependsOn: string[] };
-
 function importGraphTemplate(importer: Importer, context: GraphContext, template: Json, path: Path, entry: boolean): Graph {
   const raws = isJson(template.dag) ? dagTasks(importer, template.dag, [...path, "dag"]) : stepsTasks(importer, list(template.steps), [...path, "steps"]);
+  context.aliases = outputAliases(importer, raws);
   const steps = raws.map((raw) => importTask(importer, context, raw));
   const outputs = graphOutputs(importer, context, template, path, entry);
   return finishGraph(context, { inputs: context.inputs, outputs, steps });
@@ -345,13 +332,26 @@ const TASK_KEYS = ["name", "template", "templateRef", "inline", "arguments", "de
 
 function importTask(importer: Importer, context: GraphContext, raw: RawTask): Step {
   const { task, path } = raw;
-  const name = typeof task.name === "string" ? task.name : `step-${path[path.length - 1]}`;
+  const name = stepName(importer, task.name, path);
   unsupportedKeys(importer, task, path, TASK_KEYS, "Task");
   const args = taskArguments(importer, task, path);
   const step = taskTarget(importer, context, name, task, path, args);
   applyTaskFields(importer, context, step, task, path);
   step.dependsOn = raw.dependsOn;
   return step;
+}
+
+/** Task names are kept; Sluice step names have at most 63 characters. */
+function stepName(importer: Importer, name: unknown, path: Path): string {
+  if (typeof name !== "string" || name === "") {
+    const generated = `step-${path.filter((part) => typeof part === "number").join("-")}`;
+    warn(importer, "step-name", `A task without a name was imported as "${generated}".`, path);
+    return generated;
+  }
+  if (name.length <= 63) return name;
+  const short = name.slice(0, 63);
+  warn(importer, "step-name", `Task name "${name}" is longer than 63 characters; it was shortened to "${short}".`, [...path, "name"]);
+  return short;
 }
 
 function taskArguments(importer: Importer, task: Json, path: Path): Arguments {
@@ -424,10 +424,6 @@ function templateStep(importer: Importer, context: GraphContext, name: string, t
   return placeholderStep(importer, context, name, args, `Imported from Argo ${kind} template "${String(template.name)}", which Sluice cannot run.`);
 }
 
-function base(name: string): StepCommon {
-  return { name, inputs: [], outputs: [], dependsOn: [], continueOnFailure: false };
-}
-
 function placeholderStep(importer: Importer, context: GraphContext, name: string, args: Arguments, note: string): Step {
   const inputs = [...args].map(([port, arg]) => portFromArgument(importer, context, port, arg));
   return { ...base(name), description: note, inputs, kind: "container", container: { image: "", command: [], args: [], env: [] } };
@@ -467,7 +463,7 @@ function groupStep(importer: Importer, context: GraphContext, name: string, temp
   }
   unsupportedKeys(importer, template, path, [...keys, "parallelism"], "Template");
   importer.expanding.push(templateName);
-  const inner: GraphContext = { top: false, inputs: templateInputs(importer, template, path), refs: [] };
+  const inner: GraphContext = { top: false, inputs: templateInputs(importer, template, path), refs: [], aliases: new Map() };
   const group = importGraphTemplate(importer, inner, template, path, false);
   importer.expanding.pop();
   const inputs = [...args].map(([port, arg]) => portFromArgument(importer, context, port, arg));
@@ -537,463 +533,4 @@ function aliasWrapperOutputs(importer: Importer, step: Step, template: Json, pat
       warn(importer, "output-expression", `Output "${parameter.name}" cannot be represented and was not imported.`, [...path, "outputs", "parameters", i]);
     }
   });
-}
-
-/** `jsonpath(tasks['a'].outputs.result, '$.x')`, as exported for http body outputs with a jsonPath. */
-function jsonPathExpression(expression: string, task: string): string | undefined {
-  const match = /^jsonpath\(tasks\['([^']+)'\]\.outputs\.result,\s*'((?:[^'\\]|\\.)*)'\)$/.exec(expression.trim());
-  return match && match[1] === task ? match[2].replace(/\\(.)/g, "$1") : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Leaf templates
-
-const LEAF_TEMPLATE_KEYS = ["name", "inputs", "outputs", "container", "script", "http", "retryStrategy", "timeout", "activeDeadlineSeconds"];
-const LIFTED_PREFIX = "__";
-
-/** How a leaf template's `{{inputs.parameters.p}}` reads in Sluice. */
-type LeafParameters = { ports: StepInput[]; lifted: Map<string, { text: string; source: ValueSource }> };
-
-function leafStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments): Step {
-  unsupportedKeys(importer, template, path, LEAF_TEMPLATE_KEYS, "Template");
-  const parameters = leafParameters(importer, context, template, path, args);
-  const outputs = leafOutputs(importer, template, path);
-  const common = { ...base(name), inputs: parameters.ports, outputs };
-  const body = (value: unknown, field: Path) => bodyText(importer, context, parameters, String(value ?? ""), field);
-  let step: Step;
-  if (isJson(template.container)) {
-    step = { ...common, kind: "container", container: containerConfig(importer, context, parameters, template.container, [...path, "container"], body) };
-  } else if (isJson(template.script)) {
-    step = { ...common, kind: "script", script: scriptConfig(importer, context, parameters, template.script, [...path, "script"], body) };
-  } else {
-    step = { ...common, kind: "http", http: httpConfig(importer, context, parameters, template.http as Json, [...path, "http"], body) };
-    const seconds = (template.http as Json).timeoutSeconds;
-    if (typeof seconds === "number" && seconds > 0) step.timeout = `${seconds}s`;
-  }
-  applyExecution(importer, step, template, path);
-  return step;
-}
-
-/**
- * Template input parameters become ports fed by the task's arguments. Parameters named `__…` whose
- * argument is a single reference were added by the Sluice export to pass body references in: they
- * are folded back into the body text.
- */
-function leafParameters(importer: Importer, context: GraphContext, template: Json, path: Path, args: Arguments): LeafParameters {
-  const result: LeafParameters = { ports: [], lifted: new Map() };
-  const inputs = isJson(template.inputs) ? template.inputs : {};
-  if (inputs.artifacts !== undefined) warn(importer, "artifacts", "Input artifacts cannot be represented in Sluice and were not imported.", [...path, "inputs", "artifacts"]);
-  unsupportedKeys(importer, inputs, [...path, "inputs"], ["parameters", "artifacts"], "Template inputs");
-  const declared = new Set<string>();
-  list(inputs.parameters).forEach((parameter, i) => {
-    if (!isJson(parameter) || typeof parameter.name !== "string") return;
-    const parameterPath = [...path, "inputs", "parameters", i];
-    unsupportedKeys(importer, parameter, parameterPath, ["name", "value", "default"], "Parameter");
-    declared.add(parameter.name);
-    const arg = args.get(parameter.name);
-    if (arg && parameter.name.startsWith(LIFTED_PREFIX) && singleToken(arg.value) !== undefined) {
-      result.lifted.set(parameter.name, { text: taskText(importer, context, arg.value, arg.path), source: argoSource(importer, context, arg.value, arg.path) });
-      return;
-    }
-    const fallback = text(parameter.value) ?? text(parameter.default);
-    const port: StepInput = { name: parameter.name, type: "string", required: true };
-    if (arg) port.value = argoSource(importer, context, arg.value, arg.path);
-    else if (fallback !== undefined) port.value = { from: "literal", value: fallback };
-    result.ports.push(port);
-  });
-  for (const [name, arg] of args) {
-    if (!declared.has(name)) warn(importer, "unknown-argument", `Argument "${name}" is not a parameter of the template and was not imported.`, arg.path);
-  }
-  return result;
-}
-
-function leafOutputs(importer: Importer, template: Json, path: Path): StepOutput[] {
-  const outputs = isJson(template.outputs) ? template.outputs : {};
-  if (outputs.artifacts !== undefined) warn(importer, "artifacts", "Output artifacts cannot be represented in Sluice and were not imported.", [...path, "outputs", "artifacts"]);
-  unsupportedKeys(importer, outputs, [...path, "outputs"], ["parameters", "artifacts"], "Template outputs");
-  return list(outputs.parameters).flatMap((parameter, i) => {
-    if (!isJson(parameter) || typeof parameter.name !== "string") return [];
-    const parameterPath = [...path, "outputs", "parameters", i];
-    unsupportedKeys(importer, parameter, parameterPath, ["name", "valueFrom"], "Output parameter");
-    const from = isJson(parameter.valueFrom) ? parameter.valueFrom : {};
-    if (typeof from.path === "string" && from.path !== "") {
-      unsupportedKeys(importer, from, [...parameterPath, "valueFrom"], ["path"], "valueFrom");
-      return [{ name: parameter.name, type: "string" as const, source: { from: "file" as const, path: from.path } }];
-    }
-    warn(importer, "output-expression", `Output "${parameter.name}" is not read from a file, which is all Sluice supports for containers; it was not imported.`, [...parameterPath, "valueFrom"]);
-    return [];
-  });
-}
-
-type BodyText = (value: unknown, field: Path) => string;
-
-function containerConfig(importer: Importer, context: GraphContext, parameters: LeafParameters, container: Json, path: Path, body: BodyText) {
-  unsupportedKeys(importer, container, path, ["image", "command", "args", "env", "workingDir", "resources", "name"], "Container");
-  const config: Extract<Step, { kind: "container" }>["container"] = {
-    image: String(container.image ?? ""),
-    command: list(container.command).map((item, i) => body(item, [...path, "command", i])),
-    args: list(container.args).map((item, i) => body(item, [...path, "args", i])),
-    env: envVars(importer, context, parameters, list(container.env), [...path, "env"], body),
-  };
-  if (typeof container.workingDir === "string") config.workingDir = body(container.workingDir, [...path, "workingDir"]);
-  const resources = resourceLimits(importer, container.resources, [...path, "resources"]);
-  if (resources) config.resources = resources;
-  return config;
-}
-
-const SCRIPT_LANGUAGES: Record<string, "shell" | "python" | "node"> = {
-  sh: "shell",
-  bash: "shell",
-  ash: "shell",
-  dash: "shell",
-  zsh: "shell",
-  python: "python",
-  python3: "python",
-  node: "node",
-  nodejs: "node",
-};
-
-function scriptConfig(importer: Importer, context: GraphContext, parameters: LeafParameters, script: Json, path: Path, body: BodyText) {
-  unsupportedKeys(importer, script, path, ["image", "command", "source", "env", "resources", "name"], "Script");
-  const command = list(script.command).map(String);
-  const interpreter = (command[0] ?? "").split("/").pop() ?? "";
-  const language = SCRIPT_LANGUAGES[interpreter] ?? "shell";
-  if (!SCRIPT_LANGUAGES[interpreter] || command.length > 1 || (language === "shell" && interpreter !== "sh")) {
-    warn(importer, "script-command", `Script command ${JSON.stringify(command)} is imported as a ${language} script, which Sluice runs with "${{ shell: "sh", python: "python", node: "node" }[language]}".`, [...path, "command"]);
-  }
-  const config: Extract<Step, { kind: "script" }>["script"] = {
-    image: String(script.image ?? ""),
-    language,
-    source: body(script.source, [...path, "source"]),
-    env: envVars(importer, context, parameters, list(script.env), [...path, "env"], body),
-  };
-  const resources = resourceLimits(importer, script.resources, [...path, "resources"]);
-  if (resources) config.resources = resources;
-  return config;
-}
-
-const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-
-function httpConfig(importer: Importer, context: GraphContext, parameters: LeafParameters, http: Json, path: Path, body: BodyText) {
-  unsupportedKeys(importer, http, path, ["url", "method", "headers", "body", "successCondition", "timeoutSeconds"], "HTTP template");
-  const method = String(http.method ?? "GET").toUpperCase();
-  const known = HTTP_METHODS.find((candidate) => candidate === method);
-  if (!known) warn(importer, "http-method", `HTTP method "${method}" is not supported; imported as GET.`, [...path, "method"]);
-  const config: Extract<Step, { kind: "http" }>["http"] = {
-    method: known ?? "GET",
-    url: body(http.url, [...path, "url"]),
-    headers: envVars(importer, context, parameters, list(http.headers), [...path, "headers"], body),
-  };
-  if (http.body !== undefined) config.body = body(http.body, [...path, "body"]);
-  if (typeof http.successCondition === "string") config.successCondition = body(http.successCondition, [...path, "successCondition"]);
-  return config;
-}
-
-/** Env vars and http headers: literal text, a folded reference, or a Kubernetes secret key. */
-function envVars(importer: Importer, context: GraphContext, parameters: LeafParameters, entries: unknown[], path: Path, body: BodyText) {
-  return entries.flatMap((entry, i) => {
-    if (!isJson(entry) || typeof entry.name !== "string") return [];
-    const entryPath = [...path, i];
-    unsupportedKeys(importer, entry, entryPath, ["name", "value", "valueFrom"], "Environment variable");
-    const value = envValue(importer, context, parameters, entry, entryPath, body);
-    return value ? [{ name: entry.name, value }] : [];
-  });
-}
-
-function envValue(importer: Importer, context: GraphContext, parameters: LeafParameters, entry: Json, path: Path, body: BodyText): ValueSource | undefined {
-  if (isJson(entry.valueFrom)) {
-    const ref = isJson(entry.valueFrom.secretKeyRef) ? entry.valueFrom.secretKeyRef : undefined;
-    if (!ref || typeof ref.key !== "string") {
-      warn(importer, "env-source", "Only secretKeyRef value sources are supported; this value was not imported.", [...path, "valueFrom"]);
-      return undefined;
-    }
-    const lifted = liftedReference(parameters, ref.name);
-    if (lifted?.from === "input") {
-      const input = context.inputs.find((candidate) => candidate.name === lifted.name);
-      if (input) input.type = "secret";
-      return lifted;
-    }
-    return { from: "secret", name: secretNameFromKeyRef({ name: typeof ref.name === "string" ? ref.name : undefined, key: ref.key }) };
-  }
-  const lifted = liftedReference(parameters, entry.value);
-  if (lifted && lifted.from !== "literal") return lifted;
-  return { from: "literal", value: body(entry.value, [...path, "value"]) };
-}
-
-/** The source of a value that is exactly `{{inputs.parameters.__…}}` of a folded parameter. */
-function liftedReference(parameters: LeafParameters, value: unknown): ValueSource | undefined {
-  if (typeof value !== "string") return undefined;
-  const ref = parseArgoRef(singleToken(value) ?? "");
-  return ref?.kind === "input" ? parameters.lifted.get(ref.name)?.source : undefined;
-}
-
-function resourceLimits(importer: Importer, resources: unknown, path: Path): { cpu?: string; memory?: string } | undefined {
-  if (!isJson(resources)) return undefined;
-  unsupportedKeys(importer, resources, path, ["requests", "limits"], "Resources");
-  const limits = isJson(resources.limits) ? resources.limits : {};
-  const requests = isJson(resources.requests) ? resources.requests : {};
-  const result: { cpu?: string; memory?: string } = {};
-  for (const key of ["cpu", "memory"] as const) {
-    const value = text(limits[key]) ?? text(requests[key]);
-    if (value !== undefined) result[key] = value;
-    if (limits[key] !== undefined && requests[key] !== undefined && String(limits[key]) !== String(requests[key])) {
-      warn(importer, "resources", `The ${key} request differs from its limit; Sluice keeps one value (the limit).`, [...path, "requests", key]);
-    }
-  }
-  for (const key of new Set([...Object.keys(limits), ...Object.keys(requests)])) {
-    if (key !== "cpu" && key !== "memory") warn(importer, "resources", `Resource "${key}" is not supported and was not imported.`, [...path, "limits", key]);
-  }
-  return Object.keys(result).length > 0 ? result : undefined;
-}
-
-/** Template retryStrategy and timeout (or activeDeadlineSeconds). */
-function applyExecution(importer: Importer, step: Step, template: Json, path: Path): void {
-  if (isJson(template.retryStrategy)) step.retry = retryPolicy(importer, template.retryStrategy, [...path, "retryStrategy"]);
-  const timeout = template.timeout ?? template.activeDeadlineSeconds;
-  if (timeout === undefined) return;
-  const field = template.timeout !== undefined ? "timeout" : "activeDeadlineSeconds";
-  const duration = toTimeout(timeout);
-  if (duration) step.timeout = duration;
-  else warn(importer, "timeout", `Timeout ${JSON.stringify(timeout)} cannot be represented (use s, m or h); it was not imported.`, [...path, field]);
-}
-
-const RETRY_POLICIES = ["Always", "OnFailure", "OnError", "OnTransientError"] as const;
-
-function retryPolicy(importer: Importer, strategy: Json, path: Path): NonNullable<Step["retry"]> {
-  unsupportedKeys(importer, strategy, path, ["limit", "retryPolicy", "backoff"], "retryStrategy");
-  const limit = Number(strategy.limit ?? 0);
-  const retry: NonNullable<Step["retry"]> = { limit: Number.isInteger(limit) ? Math.min(Math.max(limit, 0), 100) : 0, on: "OnFailure" };
-  if (!Number.isInteger(limit) || limit > 100) warn(importer, "retry-limit", `Retry limit ${JSON.stringify(strategy.limit)} is imported as ${retry.limit}.`, [...path, "limit"]);
-  const policy = RETRY_POLICIES.find((candidate) => candidate === strategy.retryPolicy);
-  if (policy) retry.on = policy;
-  else if (strategy.retryPolicy !== undefined) warn(importer, "retry-policy", `Retry policy ${JSON.stringify(strategy.retryPolicy)} is imported as OnFailure.`, [...path, "retryPolicy"]);
-  if (isJson(strategy.backoff)) {
-    const backoff = strategy.backoff;
-    unsupportedKeys(importer, backoff, [...path, "backoff"], ["duration", "factor", "maxDuration"], "backoff");
-    retry.backoff = { duration: text(backoff.duration) ?? "1s" };
-    const factor = Number(backoff.factor);
-    if (backoff.factor !== undefined && factor > 0) retry.backoff.factor = factor;
-    if (typeof backoff.maxDuration === "string") retry.backoff.maxDuration = backoff.maxDuration;
-  }
-  return retry;
-}
-
-/** Argo timeouts are Go durations or seconds; Sluice takes a single unit. */
-function toTimeout(value: unknown): string | undefined {
-  const textValue = String(value).trim();
-  if (/^\d+(ms|s|m|h)$/.test(textValue)) return textValue;
-  if (/^\d+$/.test(textValue)) return `${textValue}s`;
-  const parts = [...textValue.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== textValue) return undefined;
-  const seconds = parts.reduce((total, part) => total + Number(part[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[part[2] as "ms" | "s" | "m" | "h"], 0);
-  return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Argo references and text
-
-type ArgoRef =
-  | { kind: "input"; name: string }
-  | { kind: "global"; name: string }
-  | { kind: "output"; step: string; output: string }
-  | { kind: "result"; step: string }
-  | { kind: "exitCode"; step: string }
-  | { kind: "allOutputs"; step: string }
-  | { kind: "item" }
-  | { kind: "other" };
-
-const ARGO_TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
-function parseArgoRef(expression: string): ArgoRef {
-  if (expression === "item") return { kind: "item" };
-  let match = /^inputs\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
-  if (match) return { kind: "input", name: match[1] };
-  match = /^workflow\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
-  if (match) return { kind: "global", name: match[1] };
-  match = /^(?:tasks|steps)\.([^.\s]+)\.outputs\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
-  if (match) return { kind: "output", step: match[1], output: match[2] };
-  match = /^(?:tasks|steps)\.([^.\s]+)\.outputs\.result$/.exec(expression);
-  if (match) return { kind: "result", step: match[1] };
-  match = /^(?:tasks|steps)\.([^.\s]+)\.exitCode$/.exec(expression);
-  if (match) return { kind: "exitCode", step: match[1] };
-  match = /^(?:tasks|steps)\.([^.\s]+)\.outputs\.parameters$/.exec(expression);
-  if (match) return { kind: "allOutputs", step: match[1] };
-  return { kind: "other" };
-}
-
-/** The expression inside a text that is exactly one `{{...}}` token. */
-function singleToken(value: string): string | undefined {
-  const match = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(value.trim());
-  return match ? match[1] : undefined;
-}
-
-/** A task-level reference to another step's output, noting outputs Argo provides implicitly. */
-function stepOutputName(context: GraphContext, ref: Extract<ArgoRef, { kind: "output" | "result" | "exitCode" }>): string {
-  const output = ref.kind === "output" ? ref.output : ref.kind;
-  context.refs.push({ step: ref.step, output, kind: ref.kind === "output" ? "parameter" : ref.kind });
-  return output;
-}
-
-/** An argument: exactly one reference becomes a data edge, anything else a literal with Sluice templates. */
-function argoSource(importer: Importer, context: GraphContext, value: string, path: Path): ValueSource {
-  const ref = parseArgoRef(singleToken(value) ?? "");
-  switch (ref.kind) {
-    case "input":
-      return { from: "input", name: ref.name };
-    case "global":
-      if (context.top) return { from: "input", name: ref.name };
-      break;
-    case "output":
-    case "result":
-    case "exitCode":
-      return { from: "step", step: ref.step, output: stepOutputName(context, ref) };
-    case "allOutputs":
-      warnAllOutputs(importer, value, path);
-      return { from: "step", step: ref.step, output: "parameters" };
-    case "item":
-    case "other":
-      break;
-  }
-  return { from: "literal", value: taskText(importer, context, value, path) };
-}
-
-/** Task-level text (when, arguments): `{{inputs.parameters.x}}` is the graph's input. */
-function taskText(importer: Importer, context: GraphContext, value: string, path: Path): string {
-  return value.replace(ARGO_TOKEN, (raw: string, expression: string) => {
-    const ref = parseArgoRef(expression);
-    switch (ref.kind) {
-      case "input":
-        return `{{inputs.${ref.name}}}`;
-      case "global":
-        if (context.top) return `{{inputs.${ref.name}}}`;
-        return keepArgoVariable(importer, raw, path, " (workflow parameters are only visible at the top level in Sluice: pass it as a group input)");
-      case "output":
-      case "result":
-      case "exitCode":
-        return `{{steps.${ref.step}.outputs.${stepOutputName(context, ref)}}}`;
-      case "allOutputs":
-        warnAllOutputs(importer, raw, path);
-        return `{{steps.${ref.step}.outputs.parameters}}`;
-      case "item":
-        return "{{item}}";
-      case "other":
-        return keepArgoVariable(importer, raw, path);
-    }
-  });
-}
-
-/** Text inside a leaf template: `{{inputs.parameters.p}}` is the step's port p (or a folded reference). */
-function bodyText(importer: Importer, context: GraphContext, parameters: LeafParameters, value: string, path: Path): string {
-  return value.replace(ARGO_TOKEN, (raw: string, expression: string) => {
-    const ref = parseArgoRef(expression);
-    if (ref.kind === "input") {
-      const lifted = parameters.lifted.get(ref.name);
-      if (!lifted) return `{{inputs.${ref.name}}}`;
-      const shadowed = lifted.source.from === "input" && parameters.ports.some((port) => port.name === (lifted.source as { name: string }).name);
-      if (shadowed) warn(importer, "shadowed-input", `${lifted.text} now names the step's own input of that name, not the graph input.`, path);
-      return lifted.text;
-    }
-    if (ref.kind === "global" && context.top && !parameters.ports.some((port) => port.name === ref.name)) return `{{inputs.${ref.name}}}`;
-    return keepArgoVariable(importer, raw, path);
-  });
-}
-
-/** A loop's aggregated output parameters (a list of objects) have no Sluice equivalent. */
-function warnAllOutputs(importer: Importer, raw: string, path: Path): void {
-  warn(importer, "aggregated-outputs", `${raw.trim()} (all output parameters of a loop, as objects) has no Sluice equivalent; it now reads an output named "parameters", which you need to provide.`, path);
-}
-
-function keepArgoVariable(importer: Importer, raw: string, path: Path, hint = ""): string {
-  warn(importer, "argo-variable", `${raw} has no Sluice equivalent${hint}; it was kept as is.`, path);
-  return raw;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Warnings and plain helpers
-
-const FIELD_CODES: Record<string, string> = {
-  onExit: "exit-handler",
-  hooks: "lifecycle-hooks",
-  artifacts: "artifacts",
-  sidecars: "sidecars",
-  initContainers: "sidecars",
-  volumes: "volumes",
-  volumeMounts: "volumes",
-  volumeClaimTemplates: "volumes",
-  withSequence: "with-sequence",
-};
-
-function unsupportedKeys(importer: Importer, value: Json, path: Path, handled: readonly string[], owner: string): void {
-  for (const key of Object.keys(value)) {
-    if (handled.includes(key)) continue;
-    warn(importer, FIELD_CODES[key] ?? "unsupported-field", `${owner} field "${key}" cannot be represented in Sluice and was not imported.`, [...path, key]);
-  }
-}
-
-function warn(importer: Importer, code: string, message: string, path: Path): void {
-  const formatted = formatPath(path);
-  if (importer.warnings.some((w) => w.code === code && w.message === message && w.path === formatted)) return;
-  importer.warnings.push({ code, message, path: formatted });
-}
-
-/** ["spec", "templates", 0, "dag"] → "spec.templates[0].dag" */
-export function formatPath(path: readonly (string | number | symbol)[]): string {
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : /^[A-Za-z_$][\w$-]*$/.test(String(part)) ? `${i === 0 ? "" : "."}${String(part)}` : `[${JSON.stringify(String(part))}]`))
-    .join("");
-}
-
-function isJson(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return undefined;
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sluice JSON
-
-export type SluiceJsonError = { path: string; message: string; step?: string[] };
-export type SluiceJsonResult = { ok: true; document: SluiceDocument } | { ok: false; errors: SluiceJsonError[] };
-
-/** Parses a Sluice JSON document (text or object) and explains what is wrong with it. */
-export function fromSluiceJson(input: string | object): SluiceJsonResult {
-  let value: unknown = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      return { ok: false, errors: [{ path: "", message: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` }] };
-    }
-  }
-  const parsed = sluiceDocument.safeParse(value);
-  if (parsed.success) return { ok: true, document: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((issue) => {
-      const error: SluiceJsonError = { path: formatPath(issue.path), message: issue.message };
-      const step = stepPathAt(value, issue.path);
-      if (step.length > 0) error.step = step;
-      return error;
-    }),
-  };
-}
-
-/** The names of the steps (and groups) an issue path goes through, read from the raw document. */
-function stepPathAt(document: unknown, path: readonly PropertyKey[]): string[] {
-  const names: string[] = [];
-  let current: unknown = document;
-  for (let i = 0; i < path.length; i++) {
-    const key = path[i];
-    current = isJson(current) ? current[String(key)] : Array.isArray(current) && typeof key === "number" ? current[key] : undefined;
-    if (path[i - 1] === "steps" && typeof key === "number" && isJson(current) && typeof current.name === "string") names.push(current.name);
-  }
-  return names;
 }

@@ -65,6 +65,7 @@ export type ArgoTemplate = {
   http?: ArgoHttp;
   dag?: { tasks: ArgoTask[] };
   parallelism?: number;
+  metadata?: { annotations: Record<string, string> };
   retryStrategy?: ArgoRetryStrategy;
   timeout?: string;
 };
@@ -84,6 +85,12 @@ export type ArgoManifest = {
 
 /** The annotation Argo's UI shows as a workflow's description. */
 export const DESCRIPTION_ANNOTATION = "workflows.argoproj.io/description";
+
+/**
+ * Template annotation holding a step's outputs (Sluice JSON) when Argo cannot carry them: output
+ * types, and names of stdout / status outputs (Argo only knows `result` and `exitCode`).
+ */
+export const OUTPUTS_ANNOTATION = "sluice.dev/outputs";
 
 /** The WorkflowTemplate a `workflow` step refers to when its callee is not inlined. */
 export function calleeTemplateName(workflow: string, version: number): string {

@@ -1,0 +1,307 @@
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import type { Step } from "../model";
+import { dagShape } from "../spec.testing";
+import { ArgoImportError, fromArgo } from "./import";
+
+/** A Workflow around some templates; the entrypoint is the first template. */
+function workflow(templates: Record<string, unknown>[], spec: Record<string, unknown> = {}) {
+  return { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", metadata: { name: "Test_Flow" }, spec: { entrypoint: templates[0].name, templates, ...spec } };
+}
+const echo = { name: "echo", inputs: { parameters: [{ name: "message" }] }, container: { image: "busybox", command: ["echo", "{{inputs.parameters.message}}"] } };
+const dag = (tasks: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({ name: "main", dag: { tasks }, ...extra });
+const stepNamed = (steps: Step[], name: string): Step => {
+  const found = steps.find((step) => step.name === name);
+  if (!found) throw new Error(`no step ${name}`);
+  return found;
+};
+
+describe("fromArgo", () => {
+  it("rejects documents that are not Argo workflows", () => {
+    expect(() => fromArgo("a: [")).toThrow(ArgoImportError);
+    expect(() => fromArgo({ kind: "Pod" })).toThrow('Not an Argo workflow: kind must be one of Workflow, WorkflowTemplate, ClusterWorkflowTemplate, CronWorkflow, not "Pod".');
+    expect(() => fromArgo(workflow([echo], { entrypoint: "nope" }))).toThrow('The entrypoint template "nope" does not exist.');
+  });
+
+  it("imports metadata: a DNS name, labels and the description annotation", () => {
+    const result = fromArgo({
+      ...workflow([echo]),
+      metadata: { generateName: "My_Flow-", labels: { team: "data" }, annotations: { "workflows.argoproj.io/description": " Does things. " } },
+    });
+    expect(result.name).toBe("my-flow");
+    expect(result.spec.labels).toEqual({ team: "data" });
+    expect(result.spec.description).toBe("Does things.");
+  });
+
+  it("turns plain depends expressions and dependencies into dependsOn, and warns about the rest", () => {
+    const task = (name: string, extra: Record<string, unknown> = {}) => ({ name, template: "echo", arguments: { parameters: [{ name: "message", value: name }] }, ...extra });
+    const result = fromArgo(
+      workflow([
+        dag([
+          task("A"),
+          task("B", { dependencies: ["A"] }),
+          task("C", { depends: "(A.Succeeded && B)" }),
+          task("D", { depends: "A || B.Failed" }),
+          task("E", { depends: "!C" }),
+        ]),
+        echo,
+      ]),
+    );
+    expect(result.spec.steps.map((step) => [step.name, step.dependsOn])).toEqual([
+      ["A", []],
+      ["B", ["A"]],
+      ["C", ["A", "B"]],
+      ["D", ["A", "B"]],
+      ["E", ["C"]],
+    ]);
+    expect(result.warnings).toEqual([
+      { code: "depends-expression", message: 'depends "A || B.Failed" cannot be represented; imported as: run after "A", "B".', path: "spec.templates[0].dag.tasks[3].depends" },
+      { code: "depends-expression", message: 'depends "!C" cannot be represented; imported as: run after "C".', path: "spec.templates[0].dag.tasks[4].depends" },
+    ]);
+  });
+
+  it("imports arguments as ports: single references become data edges, other text literals with Sluice templates", () => {
+    const result = fromArgo(
+      workflow(
+        [
+          dag([
+            { name: "gen", template: "gen" },
+            {
+              name: "use",
+              template: "use",
+              depends: "gen",
+              when: "{{tasks.gen.outputs.result}} != ''",
+              arguments: {
+                parameters: [
+                  { name: "a", value: "{{tasks.gen.outputs.parameters.file}}" },
+                  { name: "b", value: "{{workflow.parameters.region}}" },
+                  { name: "c", value: "x-{{inputs.parameters.region}}-{{tasks.gen.outputs.result}}" },
+                  { name: "d", value: 5 },
+                ],
+              },
+            },
+          ]),
+          { name: "gen", outputs: { parameters: [{ name: "file", valueFrom: { path: "/tmp/f" } }] }, script: { image: "python", command: ["python"], source: "print(1)" } },
+          { name: "use", inputs: { parameters: [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }] }, container: { image: "busybox", args: ["{{inputs.parameters.a}}"] } },
+        ],
+        { arguments: { parameters: [{ name: "region", value: "eu" }] } },
+      ),
+    );
+    expect(result.warnings).toEqual([]);
+    expect(result.spec.inputs).toEqual([{ name: "region", type: "string", required: false, default: "eu" }]);
+    const use = stepNamed(result.spec.steps, "use");
+    expect(use.inputs).toEqual([
+      { name: "a", type: "string", required: true, value: { from: "step", step: "gen", output: "file" } },
+      { name: "b", type: "string", required: true, value: { from: "input", name: "region" } },
+      { name: "c", type: "string", required: true, value: { from: "literal", value: "x-{{inputs.region}}-{{steps.gen.outputs.result}}" } },
+      { name: "d", type: "string", required: true, value: { from: "literal", value: "5" } },
+    ]);
+    expect(use.when).toBe("{{steps.gen.outputs.result}} != ''");
+    // gen is a data source of use, so the explicit dependency is implied
+    expect(use.dependsOn).toEqual([]);
+    expect(stepNamed(result.spec.steps, "gen").outputs).toEqual([
+      { name: "file", type: "string", source: { from: "file", path: "/tmp/f" } },
+      { name: "result", type: "string", source: { from: "stdout" } },
+    ]);
+    expect(use.kind === "container" && use.container.args).toEqual(["{{inputs.a}}"]);
+  });
+
+  it("turns steps templates into dependsOn chains and nested templates into groups", () => {
+    const result = fromArgo(
+      workflow([
+        { name: "main", steps: [[{ name: "one", template: "inner", arguments: { parameters: [{ name: "message", value: "hi" }] } }], [{ name: "two", template: "echo", arguments: { parameters: [{ name: "message", value: "a" }] } }, { name: "three", template: "echo", arguments: { parameters: [{ name: "message", value: "b" }] } }], [{ name: "four", template: "echo", arguments: { parameters: [{ name: "message", value: "c" }] } }]] },
+        {
+          name: "inner",
+          inputs: { parameters: [{ name: "message", default: "x" }] },
+          outputs: { parameters: [{ name: "said", valueFrom: { parameter: "{{tasks.say.outputs.result}}" } }] },
+          dag: { tasks: [{ name: "say", template: "echo", arguments: { parameters: [{ name: "message", value: "{{inputs.parameters.message}}" }] } }] },
+        },
+        echo,
+      ]),
+    );
+    expect(result.warnings).toEqual([]);
+    expect(dagShape(result.spec)).toEqual({
+      steps: ["four", "one", "three", "two"],
+      edges: ["one -> three (control)", "one -> two (control)", "three -> four (control)", "two -> four (control)"],
+      groups: { one: { steps: ["say"], edges: [], groups: {} } },
+    });
+    const one = stepNamed(result.spec.steps, "one");
+    expect(one.kind).toBe("group");
+    if (one.kind !== "group") return;
+    expect(one.group.inputs).toEqual([{ name: "message", type: "string", required: false, default: "x" }]);
+    expect(one.group.outputs).toEqual([{ name: "said", type: "string", value: { from: "step", step: "say", output: "result" } }]);
+    expect(one.outputs).toEqual([{ name: "said", type: "string", source: { from: "workflow", output: "said" } }]);
+    expect(one.group.steps[0].inputs[0].value).toEqual({ from: "input", name: "message" });
+    expect(result.spec.steps.map((step) => [step.name, step.position])).toEqual([
+      ["one", { x: 0, y: 0 }],
+      ["two", { x: 280, y: 0 }],
+      ["three", { x: 280, y: 140 }],
+      ["four", { x: 560, y: 0 }],
+    ]);
+  });
+
+  it("imports loops: withItems, withParam and list types", () => {
+    const result = fromArgo(
+      workflow(
+        [
+          dag([
+            { name: "literal", template: "echo", withItems: ["a", "b"], arguments: { parameters: [{ name: "message", value: "{{item}}" }] } },
+            { name: "json", template: "echo", withParam: '["a", "b"]', arguments: { parameters: [{ name: "message", value: "{{item}}" }] } },
+            { name: "param", template: "echo", withParam: "{{workflow.parameters.items}}", arguments: { parameters: [{ name: "message", value: "{{item}}" }] } },
+          ]),
+          echo,
+        ],
+        { arguments: { parameters: [{ name: "items", value: '["x"]' }] } },
+      ),
+    );
+    expect(result.spec.steps.map((step) => step.map)).toEqual([
+      { over: { from: "literal", value: ["a", "b"] } },
+      { over: { from: "literal", value: ["a", "b"] } },
+      { over: { from: "input", name: "items" } },
+    ]);
+    expect(result.spec.inputs[0].type).toBe("json");
+  });
+
+  it("imports container, script and http details, retries and timeouts", () => {
+    const result = fromArgo(
+      workflow([
+        dag([
+          { name: "c", template: "c" },
+          { name: "s", template: "s", continueOn: { failed: true } },
+          { name: "h", template: "h" },
+        ]),
+        {
+          name: "c",
+          retryStrategy: { limit: 3, retryPolicy: "Always", backoff: { duration: 5, factor: "2", maxDuration: "1m" } },
+          timeout: "1m30s",
+          container: {
+            image: "busybox",
+            workingDir: "/work",
+            resources: { limits: { cpu: "1", memory: "1Gi" } },
+            env: [
+              { name: "PLAIN", value: "x" },
+              { name: "DB", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+              { name: "TOKEN", valueFrom: { secretKeyRef: { name: "token", key: "value" } } },
+            ],
+          },
+        },
+        { name: "s", activeDeadlineSeconds: 120, script: { image: "node:20", command: ["node"], source: "console.log(1)" } },
+        {
+          name: "h",
+          http: { url: "https://x.example", method: "post", timeoutSeconds: 10, headers: [{ name: "Auth", valueFrom: { secretKeyRef: { name: "api", key: "value" } } }], body: "{}", successCondition: "response.statusCode == 200" },
+        },
+      ]),
+    );
+    expect(result.warnings).toEqual([]);
+    const [c, s, h] = result.spec.steps;
+    expect(c.retry).toEqual({ limit: 3, on: "Always", backoff: { duration: "5", factor: 2, maxDuration: "1m" } });
+    expect(c.timeout).toBe("90s");
+    expect(c.kind === "container" && c.container).toEqual({
+      image: "busybox",
+      command: [],
+      args: [],
+      workingDir: "/work",
+      resources: { cpu: "1", memory: "1Gi" },
+      env: [
+        { name: "PLAIN", value: { from: "literal", value: "x" } },
+        { name: "DB", value: { from: "secret", name: "db/password" } },
+        { name: "TOKEN", value: { from: "secret", name: "token" } },
+      ],
+    });
+    expect(s.timeout).toBe("120s");
+    expect(s.continueOnFailure).toBe(true);
+    expect(s.kind === "script" && s.script.language).toBe("node");
+    expect(h.timeout).toBe("10s");
+    expect(h.kind === "http" && h.http).toEqual({
+      method: "POST",
+      url: "https://x.example",
+      headers: [{ name: "Auth", value: { from: "secret", name: "api" } }],
+      body: "{}",
+      successCondition: "response.statusCode == 200",
+    });
+  });
+
+  it("reports what it cannot represent, with the path, and keeps the graph whole", () => {
+    const result = fromArgo(
+      workflow(
+        [
+          dag([
+            { name: "apply", template: "apply" },
+            { name: "wait", template: "wait", dependencies: ["apply"], hooks: { exit: { template: "echo" } } },
+            { name: "seq", template: "echo", dependencies: ["wait"], withSequence: { count: "3" }, arguments: { parameters: [{ name: "message", value: "{{item}}" }], artifacts: [{ name: "a" }] } },
+          ]),
+          { name: "apply", resource: { action: "create", manifest: "kind: ConfigMap" } },
+          { name: "wait", suspend: {} },
+          { ...echo, sidecars: [{ name: "db", image: "postgres" }], volumes: [{ name: "v" }], container: { ...echo.container, volumeMounts: [{ name: "v", mountPath: "/v" }], env: [{ name: "C", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }] } },
+        ],
+        { serviceAccountName: "runner" },
+      ),
+    );
+    expect(result.warnings.map((w) => [w.code, w.path])).toEqual([
+      ["unsupported-field", "spec.serviceAccountName"],
+      ["unsupported-template", "spec.templates[1].resource"],
+      ["lifecycle-hooks", "spec.templates[0].dag.tasks[1].hooks"],
+      ["unsupported-template", "spec.templates[2].suspend"],
+      ["with-sequence", "spec.templates[0].dag.tasks[2].withSequence"],
+      ["artifacts", "spec.templates[0].dag.tasks[2].arguments.artifacts"],
+      ["sidecars", "spec.templates[3].sidecars"],
+      ["volumes", "spec.templates[3].volumes"],
+      ["volumes", "spec.templates[3].container.volumeMounts"],
+      ["env-source", "spec.templates[3].container.env[0].valueFrom"],
+    ]);
+    expect(result.warnings[1].message).toBe('Template "apply" is a resource template, which Sluice cannot run; step "apply" was imported as an empty container step to keep the graph.');
+    expect(dagShape(result.spec).edges).toEqual(["apply -> wait (control)", "wait -> seq (control)"]);
+    expect(stepNamed(result.spec.steps, "apply").description).toBe('Imported from Argo resource template "apply", which Sluice cannot run.');
+  });
+
+  it("warns about recursive templates, templateRefs it cannot map, and Argo-only variables", () => {
+    const result = fromArgo(
+      workflow([
+        { name: "main", steps: [[{ name: "flip", template: "main", when: "{{workflow.status}} == x" }], [{ name: "ext", templateRef: { name: "shared", template: "build" } }, { name: "call", templateRef: { name: "child-v3", template: "main" } }]] },
+      ]),
+    );
+    expect(result.warnings.map((w) => [w.code, w.path])).toEqual([
+      ["recursive-template", "spec.templates[0].steps[0][0]"],
+      ["argo-variable", "spec.templates[0].steps[0][0].when"],
+      ["template-ref", "spec.templates[0].steps[1][0].templateRef"],
+    ]);
+    const [flip, ext, call] = result.spec.steps;
+    expect(flip.kind).toBe("container");
+    expect(ext.kind === "workflow" && ext.call).toEqual({ workflow: "shared", version: 1 });
+    expect(call.kind === "workflow" && call.call).toEqual({ workflow: "child", version: 3 });
+  });
+
+  it("keeps task names, shortening the ones Sluice cannot hold", () => {
+    const long = "a".repeat(70);
+    const result = fromArgo(workflow([dag([{ name: long, template: "echo", arguments: { parameters: [{ name: "message", value: "x" }] } }]), echo]));
+    expect(result.spec.steps.map((step) => step.name)).toEqual(["a".repeat(63)]);
+    expect(result.warnings.map((w) => [w.code, w.path])).toEqual([["step-name", "spec.templates[0].dag.tasks[0].name"]]);
+  });
+
+  it("imports a CronWorkflow's workflowSpec and reports its schedule", () => {
+    const result = fromArgo(stringify({ apiVersion: "argoproj.io/v1alpha1", kind: "CronWorkflow", metadata: { name: "nightly" }, spec: { schedule: "0 2 * * *", workflowSpec: workflow([echo]).spec } }));
+    expect(result.name).toBe("nightly");
+    expect(result.warnings).toEqual([
+      { code: "cron-schedule", message: 'The CronWorkflow schedule "0 2 * * *" is not part of a Sluice workflow: schedule the imported workflow in Sluice.', path: "spec.schedule" },
+    ]);
+    expect(result.spec.steps.map((step) => step.name)).toEqual(["echo"]);
+    expect(result.spec.steps[0].inputs).toEqual([{ name: "message", type: "string", required: true }]);
+  });
+
+  it("only uses workflow parameters directly at the top level", () => {
+    const result = fromArgo(
+      workflow(
+        [
+          dag([{ name: "g", template: "inner" }]),
+          { name: "inner", dag: { tasks: [{ name: "x", template: "echo", arguments: { parameters: [{ name: "message", value: "{{workflow.parameters.p}}!" }] } }] } },
+          echo,
+        ],
+        { arguments: { parameters: [{ name: "p" }] } },
+      ),
+    );
+    expect(result.warnings.map((w) => [w.code, w.message])).toEqual([
+      ["argo-variable", "{{workflow.parameters.p}} has no Sluice equivalent (workflow parameters are only visible at the top level in Sluice: pass it as a group input); it was kept as is."],
+    ]);
+    expect(result.spec.inputs).toEqual([{ name: "p", type: "string", required: true }]);
+  });
+});
