@@ -33,6 +33,11 @@ export function sluice<T = Record<string, unknown>>(...args: string[]): T {
   return JSON.parse(out) as T;
 }
 
+/** Waits for the response of the next server action the page calls (they POST with a Next-Action header). */
+export function serverActionDone(page: Page) {
+  return page.waitForResponse((r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]));
+}
+
 /** Signs in with e-mail and password through the sign-in form. */
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/sign-in");

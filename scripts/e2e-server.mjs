@@ -67,7 +67,8 @@ async function dropDatabase() {
   }
 }
 
-const appEnv = { ...env, NODE_ENV: "production", PORT: String(port), NEXTAUTH_URL: baseURL, SLUICE_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD || "e2e-Admin-Passw0rd" };
+// Request logs stay out of the test output unless asked for (LOG_LEVEL=info).
+const appEnv = { LOG_LEVEL: "warn", ...env, NODE_ENV: "production", PORT: String(port), NEXTAUTH_URL: baseURL, SLUICE_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD || "e2e-Admin-Passw0rd" };
 delete appEnv.DATABASE_URL;
 delete appEnv.SLUICE_DATA_DIR;
 if (databaseUrl) appEnv.DATABASE_URL = databaseUrl;
