@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
 import { SIGN_IN_ERRORS as MESSAGES } from "@/lib/auth/sign-in-errors";
+import { submitWith } from "@/components/ui/form-submit";
 
 
 export function SignInForm({ initialError, callbackUrl, ssoName }: { initialError?: string; callbackUrl: string; ssoName?: string }) {
@@ -33,7 +34,7 @@ export function SignInForm({ initialError, callbackUrl, ssoName }: { initialErro
 
   return (
     <Card className="p-5">
-      <form action={submit} className="space-y-4" aria-describedby={error ? "sign-in-error" : undefined}>
+      <form onSubmit={submitWith(submit)} className="space-y-4" aria-describedby={error ? "sign-in-error" : undefined}>
         {error && (
           <p id="sign-in-error" role="alert" className="rounded-md bg-danger/10 px-3 py-2 text-sm text-danger">
             {error}

@@ -13,6 +13,7 @@ import { FormError } from "@/components/ui/form-error";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/action";
 import type { Client } from "@/lib/clients/schema";
+import { submitWith } from "@/components/ui/form-submit";
 
 type Issued = { client: Client; clientSecret: string };
 
@@ -112,7 +113,7 @@ export function ClientsPanel({ clients, scopes }: { clients: Client[]; scopes: s
       )}
 
       <Dialog open={creating} onOpenChange={setCreating} title="New machine client">
-        <form action={create} className="space-y-4">
+        <form onSubmit={submitWith(create)} className="space-y-4">
           <FormError result={result} />
           <Field id="client-name" label="Name" error={errors.name}>
             <Input id="client-name" name="name" required autoFocus aria-invalid={Boolean(errors.name)} />

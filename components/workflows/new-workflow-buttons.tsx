@@ -9,6 +9,7 @@ import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import type { ActionResult } from "@/lib/actions/action";
+import { submitWith } from "@/components/ui/form-submit";
 
 type Imported = { name: string; warnings: { message: string; path?: string }[]; problems: { message: string }[] };
 
@@ -57,7 +58,7 @@ export function NewWorkflowButtons({ workspaceId }: { workspaceId: string }) {
       </div>
       {!creating && <FormError result={result} />}
       <Dialog open={creating} onOpenChange={setCreating} title="New workflow">
-        <form action={create} className="space-y-4">
+        <form onSubmit={submitWith(create)} className="space-y-4">
           <FormError result={result} />
           <Field id="wf-name" label="Name" hint="Lower-case letters, digits and '-' (a DNS-1123 name, as Argo and Kubernetes require)." error={errors.name}>
             <Input id="wf-name" name="name" required autoFocus aria-invalid={Boolean(errors.name)} pattern="[a-z0-9]([-a-z0-9]*[a-z0-9])?" />

@@ -10,6 +10,7 @@ import { Field, Input, Textarea } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import type { ActionResult } from "@/lib/actions/action";
 import { RulesEditor } from "./rules-editor";
+import { submitWith } from "@/components/ui/form-submit";
 
 export function CreateWorkspaceDialog() {
   const router = useRouter();
@@ -42,7 +43,7 @@ export function CreateWorkspaceDialog() {
         <Plus size={16} aria-hidden /> New workspace
       </Button>
       <Dialog open={open} onOpenChange={setOpen} title="New workspace" description="A workspace holds workflows, runs and secrets for one team.">
-        <form action={submit} className="space-y-4">
+        <form onSubmit={submitWith(submit)} className="space-y-4">
           <FormError result={result} />
           <Field id="ws-name" label="Name" error={errors.name}>
             <Input id="ws-name" name="name" required aria-invalid={Boolean(errors.name)} autoFocus />

@@ -11,6 +11,7 @@ import { FormError } from "@/components/ui/form-error";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/action";
 import type { Member } from "@/lib/workspaces/schema";
+import { submitWith } from "@/components/ui/form-submit";
 
 const ROLES = ["viewer", "editor", "admin"] as const;
 
@@ -102,26 +103,31 @@ export function MembersPanel({ workspaceId, members, manage }: { workspaceId: st
         </Table>
       )}
       {manage && (
-        <form action={add} className="flex flex-wrap items-end gap-2 border-t border-border p-4">
-          <div className="min-w-64 flex-1">
-            <Field id="member-who" label="Add a member" hint="A user's e-mail or a machine client's client_id" error={errors.email ?? errors.clientId}>
-              <Input id="member-who" name="who" required placeholder="person@example.com or sl_…" />
-            </Field>
+        <form onSubmit={submitWith(add)} className="border-t border-border p-4" aria-describedby="member-who-hint">
+          <div className="flex flex-wrap items-end gap-2">
+            <div className="min-w-64 flex-1">
+              <Field id="member-who" label="Add a member" error={errors.email ?? errors.clientId}>
+                <Input id="member-who" name="who" required placeholder="person@example.com or sl_…" />
+              </Field>
+            </div>
+            <div className="w-36">
+              <Field id="member-role" label="Role">
+                <Select id="member-role" name="role" defaultValue="viewer">
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            </div>
+            <Button type="submit" disabled={pending}>
+              Add member
+            </Button>
           </div>
-          <div className="w-36">
-            <Field id="member-role" label="Role">
-              <Select id="member-role" name="role" defaultValue="viewer">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
-                  </option>
-                ))}
-              </Select>
-            </Field>
-          </div>
-          <Button type="submit" disabled={pending} className="mb-5">
-            Add member
-          </Button>
+          <p id="member-who-hint" className="mt-1 text-xs text-fg-muted">
+            A user&apos;s e-mail, or a machine client&apos;s client_id.
+          </p>
         </form>
       )}
     </div>

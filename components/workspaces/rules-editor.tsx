@@ -9,7 +9,20 @@ import { Input } from "@/components/ui/field";
  * Edits Flowify-style access rules: a list of role lists. Entry needs all roles of any one list;
  * holding `<role>-admin` for every role of a list makes one a workspace admin.
  */
-export function RulesEditor({ value, onChange, error, readOnly }: { value: string[][]; onChange: (rules: string[][]) => void; error?: string; readOnly?: boolean }) {
+export function RulesEditor({
+  value,
+  onChange,
+  error,
+  readOnly,
+  hideLegend,
+}: {
+  value: string[][];
+  onChange: (rules: string[][]) => void;
+  error?: string;
+  readOnly?: boolean;
+  /** when a heading above already names the rules */
+  hideLegend?: boolean;
+}) {
   const id = useId();
   const [drafts, setDrafts] = useState<string[]>([]);
 
@@ -22,7 +35,7 @@ export function RulesEditor({ value, onChange, error, readOnly }: { value: strin
 
   return (
     <fieldset className="space-y-2" aria-describedby={`${id}-help`}>
-      <legend className="text-sm font-medium">Access rules</legend>
+      <legend className={hideLegend ? "sr-only" : "text-sm font-medium"}>Access rules</legend>
       <p id={`${id}-help`} className="text-xs text-fg-muted">
         People enter with all roles of any one list (as editors; with <code>&lt;role&gt;-admin</code> for each, as admins). Roles are case-sensitive.
       </p>

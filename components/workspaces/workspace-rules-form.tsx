@@ -32,7 +32,7 @@ export function WorkspaceRulesForm({ workspace, readOnly }: { workspace: Workspa
           Rules saved.
         </p>
       )}
-      <RulesEditor value={rules} onChange={setRules} readOnly={readOnly} error={result && !result.ok ? result.fieldErrors.accessRules : undefined} />
+      <RulesEditor hideLegend value={rules} onChange={setRules} readOnly={readOnly} error={result && !result.ok ? result.fieldErrors.accessRules : undefined} />
       {!readOnly && (
         <Button onClick={save} disabled={pending || !dirty}>
           {pending ? "Saving…" : "Save rules"}

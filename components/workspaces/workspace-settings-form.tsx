@@ -8,6 +8,7 @@ import { Field, Input, Textarea } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import type { ActionResult } from "@/lib/actions/action";
 import type { Workspace } from "@/lib/workspaces/schema";
+import { submitWith } from "@/components/ui/form-submit";
 
 export function WorkspaceSettingsForm({ workspace, readOnly }: { workspace: Workspace; readOnly: boolean }) {
   const router = useRouter();
@@ -44,7 +45,7 @@ export function WorkspaceSettingsForm({ workspace, readOnly }: { workspace: Work
   }
 
   return (
-    <form action={save} className="max-w-xl space-y-4">
+    <form onSubmit={submitWith(save)} className="max-w-xl space-y-4">
       <FormError result={result} />
       {saved && (
         <p role="status" className="rounded-md bg-ok/10 px-3 py-2 text-sm text-ok">

@@ -38,7 +38,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Button>
         }
       >
-        <FilterInput name="action" label="Action" defaultValue={search.action} placeholder="workspace. or member.add" className="w-52" />
+        <FilterInput name="action" label="Action" defaultValue={search.action} placeholder="e.g. workspace." className="w-44" />
         <FilterInput name="actor" label="Actor" defaultValue={search.actor} placeholder="name or id" />
         <FilterSelect name="targetType" label="Object" defaultValue={search.targetType ?? ""} options={[{ value: "", label: "All objects" }, ...TARGETS.map((t) => ({ value: t, label: t }))]} />
         <FilterInput name="since" label="Since" type="date" defaultValue={search.since} className="w-40" />

@@ -1,0 +1,137 @@
+"use client";
+
+import { useCallback, useRef, useState } from "react";
+import { restoreVersionAction, saveWorkflowAction } from "@/app/(console)/workspaces/[id]/workflows/actions";
+import type { ActionResult } from "@/lib/actions/action";
+import type { Problem } from "@/lib/workflows/model";
+import { withPositions } from "../flow/layout";
+import { fetchVersion } from "../panels/api";
+import type { BuilderState, BuilderStore } from "../state/store";
+
+export type LatestVersion = { version: number; author: string; createdAt: string };
+
+export type SaveStatus =
+  | { state: "idle" }
+  | { state: "saving"; what: string }
+  | { state: "saved"; version: number; message: string }
+  | { state: "error"; message: string }
+  | { state: "stale"; message: string; latest: LatestVersion };
+
+/**
+ * Saving, restoring and reloading. The page re-renders after a save (the action revalidates it)
+ * and mounts a new builder for the new version; `retained` hands this builder's state, undo
+ * history included, to that new instance.
+ */
+const retained = new Map<string, { state: BuilderState; status: SaveStatus }>();
+
+export function takeRetained(key: string, baseVersion: number): { state: BuilderState; status: SaveStatus } | undefined {
+  const entry = retained.get(key);
+  if (!entry) return undefined;
+  retained.delete(key);
+  return entry.state.baseVersion === baseVersion ? entry : undefined;
+}
+
+function latestOf(details: Record<string, unknown> | undefined): LatestVersion | undefined {
+  const latest = details?.latest as { version?: unknown; author?: unknown; createdAt?: unknown } | undefined;
+  if (!latest || typeof latest.version !== "number") return undefined;
+  const author = typeof latest.author === "string" ? latest.author : ((latest.author as { name?: string } | undefined)?.name ?? "Someone");
+  return { version: latest.version, author, createdAt: typeof latest.createdAt === "string" ? latest.createdAt : "" };
+}
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
+
+export function useSave(store: BuilderStore, workspaceId: string, name: string, initialStatus: SaveStatus = { state: "idle" }) {
+  const [status, setStatus] = useState<SaveStatus>(initialStatus);
+  const [serverProblems, setServerProblems] = useState<Problem[]>([]);
+  const busy = useRef(false);
+  const key = `${workspaceId}/${name}`;
+
+  const handleFailure = useCallback((result: Extract<ActionResult<unknown>, { ok: false }>) => {
+    if (result.code === "stale_version") {
+      const latest = latestOf(result.details);
+      if (latest) {
+        setStatus({ state: "stale", latest, message: `${latest.author} saved version ${latest.version} at ${formatTime(latest.createdAt)}; reload or overwrite.` });
+        return;
+      }
+    }
+    if (result.code === "invalid_workflow") setServerProblems((result.details?.problems as Problem[] | undefined) ?? []);
+    setStatus({ state: "error", message: result.message });
+  }, []);
+
+  const save = useCallback(
+    async (message: string, options: { baseVersion?: number } = {}) => {
+      if (busy.current) return false;
+      busy.current = true;
+      const state = store.getState();
+      const spec = state.spec;
+      setStatus({ state: "saving", what: "Saving…" });
+      try {
+        const result = await saveWorkflowAction({ workspaceId, name, baseVersion: options.baseVersion ?? state.baseVersion, spec, message: message.trim() || undefined });
+        if (!result.ok) {
+          handleFailure(result);
+          return false;
+        }
+        store.dispatch({ type: "saved", spec, version: result.data.version });
+        setServerProblems([]);
+        const saved: SaveStatus = { state: "saved", version: result.data.version, message: `Saved version ${result.data.version}.` };
+        setStatus(saved);
+        retained.set(key, { state: store.getState(), status: saved });
+        return true;
+      } catch {
+        setStatus({ state: "error", message: "Could not reach the server; your changes are still here. Try again." });
+        return false;
+      } finally {
+        busy.current = false;
+      }
+    },
+    [store, workspaceId, name, key, handleFailure],
+  );
+
+  const restore = useCallback(
+    async (version: number) => {
+      if (busy.current) return false;
+      busy.current = true;
+      setStatus({ state: "saving", what: `Restoring version ${version}…` });
+      try {
+        const result = await restoreVersionAction({ workspaceId, name, version, baseVersion: store.getState().baseVersion });
+        if (!result.ok) {
+          handleFailure(result);
+          return false;
+        }
+        const restored = await fetchVersion(workspaceId, name, result.data.version);
+        store.dispatch({ type: "reset", spec: withPositions(restored.spec), baseVersion: result.data.version });
+        const done: SaveStatus = { state: "saved", version: result.data.version, message: `Restored version ${version} as version ${result.data.version}.` };
+        setStatus(done);
+        retained.set(key, { state: store.getState(), status: done });
+        return true;
+      } catch {
+        setStatus({ state: "error", message: "Could not restore the version; try again." });
+        return false;
+      } finally {
+        busy.current = false;
+      }
+    },
+    [store, workspaceId, name, key, handleFailure],
+  );
+
+  /** Drops local changes and loads the latest saved version. */
+  const reloadLatest = useCallback(
+    async (version: number) => {
+      setStatus({ state: "saving", what: `Loading version ${version}…` });
+      try {
+        const latest = await fetchVersion(workspaceId, name, version);
+        store.dispatch({ type: "reset", spec: withPositions(latest.spec), baseVersion: latest.version });
+        setServerProblems([]);
+        setStatus({ state: "saved", version: latest.version, message: `Loaded version ${latest.version}.` });
+      } catch {
+        setStatus({ state: "error", message: `Could not load version ${version}.` });
+      }
+    },
+    [store, workspaceId, name],
+  );
+
+  return { status, setStatus, serverProblems, save, restore, reloadLatest };
+}
