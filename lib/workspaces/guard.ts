@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
-import { database } from "@/db/client";
-import { workspaceMembers, workspaces, type WorkspaceRole } from "@/db/schema";
+import type { workspaces, WorkspaceRole } from "@/db/schema";
+import { workspaceQueries } from "./queries";
 import type { Action } from "@/lib/access/actions";
 import { authorize, workspaceAccess, type WorkspaceGuard } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
@@ -14,16 +13,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Loads a workspace of the caller's tenant with the caller's membership; 404 when absent. */
 export async function loadWorkspace(p: Principal, id: string): Promise<GuardedWorkspace> {
   if (!UUID.test(id)) throw notFound("workspace");
-  const db = await database();
-  const [row] = await db
-    .select({ ws: workspaces, memberRole: workspaceMembers.role })
-    .from(workspaces)
-    .leftJoin(
-      workspaceMembers,
-      and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.principalKind, p.kind), eq(workspaceMembers.principalId, p.id)),
-    )
-    .where(and(eq(workspaces.id, id), eq(workspaces.tenantId, p.tenantId)))
-    .limit(1);
+  const { one } = await workspaceQueries();
+  const [row] = await one.execute({ id, tenantId: p.tenantId, kind: p.kind, principalId: p.id });
   if (!row) throw notFound("workspace");
   return { ...row.ws, memberRole: row.memberRole ?? null };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, ilike, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { database } from "@/db/client";
 import { clients, users, workspaceMembers, workspaces } from "@/db/schema";
@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { AppError, conflict, invalid, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace, loadWorkspace, type GuardedWorkspace } from "./guard";
+import { workspaceQueries } from "./queries";
 import {
   addMemberInput,
   changeMemberInput,
@@ -51,25 +52,13 @@ function decodeCursor(cursor: string) {
 export async function listWorkspaces(p: Principal, input: z.input<typeof listWorkspacesQuery>) {
   const query = parseInput(listWorkspacesQuery, input);
   authorize(p, "workspace.list", { tenantId: p.tenantId });
-  const db = await database();
-  const filters: (SQL | undefined)[] = [eq(workspaces.tenantId, p.tenantId)];
-  if (query.archived === "exclude") filters.push(isNull(workspaces.archivedAt));
-  if (query.archived === "only") filters.push(isNotNull(workspaces.archivedAt));
-  if (query.q) filters.push(ilike(workspaces.name, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
+  const { page } = await workspaceQueries();
+  const like = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const visible: Workspace[] = [];
-  let after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  let after = query.cursor ? decodeCursor(query.cursor) : null;
   // Hidden workspaces are filtered by the policy, so read in batches until one more than a page is seen.
   while (visible.length <= query.limit) {
-    const batch = await db
-      .select({ ws: workspaces, memberRole: workspaceMembers.role })
-      .from(workspaces)
-      .leftJoin(
-        workspaceMembers,
-        and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.principalKind, p.kind), eq(workspaceMembers.principalId, p.id)),
-      )
-      .where(and(...filters, after === undefined ? undefined : gt(workspaces.name, after)))
-      .orderBy(asc(workspaces.name))
-      .limit(query.limit + 1);
+    const batch = await page.execute({ tenantId: p.tenantId, kind: p.kind, principalId: p.id, archived: query.archived, like, after, limit: query.limit + 1 });
     for (const row of batch) {
       const ws = { ...row.ws, memberRole: row.memberRole ?? null };
       if (workspaceVisible(p, ws)) visible.push(presentWorkspace(p, ws));

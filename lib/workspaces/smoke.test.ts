@@ -11,7 +11,7 @@ describe("workspaces API smoke", () => {
     expect(created.status).toBe(201);
     expect(created.body.accessRules).toEqual([["a", "b"]]);
     const list = await call(listWorkspaces, { token });
-    expect(list.status).toBe(200);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
     expect(list.body.items.map((w: { name: string }) => w.name)).toEqual(["alpha"]);
   });
 });

@@ -1,0 +1,51 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { database, statementName, type Database } from "@/db/client";
+import { workspaceMembers, workspaces } from "@/db/schema";
+
+/**
+ * The hot reads of workspaces with the caller's membership, prepared once per database: listing
+ * workspaces is the API's busiest call, and building and planning the query each time cost more
+ * than running it (measured in `npm run bench:api`).
+ */
+const withMembership = and(
+  eq(workspaceMembers.workspaceId, workspaces.id),
+  eq(workspaceMembers.principalKind, sql.placeholder("kind")),
+  eq(workspaceMembers.principalId, sql.placeholder("principalId")),
+);
+
+async function prepare(db: Database) {
+  const columns = { ws: workspaces, memberRole: workspaceMembers.role };
+  return {
+    page: db
+      .select(columns)
+      .from(workspaces)
+      .leftJoin(workspaceMembers, withMembership)
+      .where(
+        and(
+          eq(workspaces.tenantId, sql.placeholder("tenantId")),
+          sql`(${sql.placeholder("archived")}::text = 'include' or (${workspaces.archivedAt} is not null) = (${sql.placeholder("archived")}::text = 'only'))`,
+          sql`(${sql.placeholder("like")}::text is null or ${workspaces.name} ilike ${sql.placeholder("like")}::text)`,
+          sql`(${sql.placeholder("after")}::text is null or ${workspaces.name} > ${sql.placeholder("after")}::text)`,
+        ),
+      )
+      .orderBy(asc(workspaces.name))
+      .limit(sql.placeholder("limit"))
+      .prepare(await statementName("workspaces_page")),
+    one: db
+      .select(columns)
+      .from(workspaces)
+      .leftJoin(workspaceMembers, withMembership)
+      .where(and(eq(workspaces.id, sql.placeholder("id")), eq(workspaces.tenantId, sql.placeholder("tenantId"))))
+      .limit(1)
+      .prepare(await statementName("workspace_one")),
+  };
+}
+
+const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
+
+export async function workspaceQueries() {
+  const db = await database();
+  let queries = prepared.get(db);
+  if (!queries) prepared.set(db, (queries = prepare(db)));
+  return queries;
+}
