@@ -2,7 +2,7 @@
 //  1. a real OpenID Connect provider on loopback (e2e/oidc/provider.mjs),
 //  2. a FRESH database: a new database on TEST_DATABASE_URL's server (E2E_DATABASE_URL), or a new
 //     embedded one in a temporary SLUICE_DATA_DIR (E2E_DATA_DIR),
-//  3. `sluice seed` with a known admin password, then `next start` wired to the provider.
+//  3. `sluice seed` with a known admin password, then the production server (scripts/serve.mjs) wired to the provider.
 // On SIGTERM/SIGINT it stops Sluice and the provider and removes the database.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
@@ -105,7 +105,7 @@ try {
   if (seed.status !== 0) throw new Error(`sluice seed failed (exit ${seed.status ?? seed.signal})`);
 
   log(`starting Sluice on ${baseURL}`);
-  server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], { cwd: root, env: appEnv, stdio: "inherit" });
+  server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], { cwd: root, env: { ...appEnv, PORT: String(port) }, stdio: "inherit" });
   server.on("exit", (code, signal) => {
     if (stopping) return;
     log(`Sluice exited unexpectedly (${code ?? signal})`);

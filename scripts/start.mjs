@@ -12,6 +12,6 @@ run(process.execPath, [path.join(root, "scripts", "sluice.mjs"), "seed"]);
 ensureBuild();
 
 console.log(`Starting Sluice on http://localhost:${port}${process.env.DATABASE_URL ? "" : " (embedded PostgreSQL in .data/)"}`);
-const server = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port], { cwd: root, stdio: "inherit" });
+const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], { cwd: root, stdio: "inherit", env: { ...process.env, PORT: port } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

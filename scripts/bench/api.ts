@@ -32,7 +32,7 @@ async function main() {
   const { client, clientSecret } = await createClient(operator, { name: "bench", scopes: ["workspaces:read"], roles: ["team-1", "team-2"] });
   const { access_token } = await issueClientToken({ grant_type: "client_credentials", client_id: client.clientId, client_secret: clientSecret });
 
-  const server = await startServer({ PORT: String(port), SLUICE_ISSUER: issuer });
+  const server = await startServer(port);
   try {
     const target = { url: `${server.url}/api/v1/workspaces?limit=100`, headers: { authorization: `Bearer ${access_token}` } };
     const check = await fetch(target.url, { headers: target.headers });

@@ -12,12 +12,12 @@ export function benchDataDir() {
   return process.env.SLUICE_DATA_DIR;
 }
 
-/** Starts the production build with `next start` on a free port; resolves when it answers. */
-export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; stop: () => void; child: ChildProcess }> {
-  const port = await freePort();
+/** Starts the production server (scripts/serve.mjs, as `npm start` does) on a free port; resolves when it answers. */
+export async function startServer(port?: number, env: Record<string, string> = {}): Promise<{ url: string; stop: () => void; child: ChildProcess }> {
+  port ??= await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
-    env: { ...process.env, NODE_ENV: "production", NEXTAUTH_URL: url, SLUICE_ISSUER: url, LOG_LEVEL: "warn", ...env },
+  const child = spawn(process.execPath, [path.join("scripts", "serve.mjs")], {
+    env: { ...process.env, PORT: String(port), NODE_ENV: "production", NEXTAUTH_URL: url, SLUICE_ISSUER: url, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const deadline = Date.now() + 60_000;
