@@ -1,6 +1,6 @@
 "use client";
 
-import { ReactFlowProvider } from "@xyflow/react";
+import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -22,7 +22,7 @@ import { graphAt, pasteSteps } from "./state/spec-ops";
 import { BuilderStoreContext, createBuilderStore, editGraph, initialState, useBuilder, useBuilderStore, type BuilderState } from "./state/store";
 import { importFile } from "./toolbar/import-file";
 import { Toolbar } from "./toolbar/toolbar";
-import { takeRetained, useSave, type SaveStatus } from "./toolbar/use-save";
+import { takeRetained, useSave, type Retained } from "./toolbar/use-save";
 
 export type WorkflowBuilderProps = {
   workspaceId: string;
@@ -43,7 +43,7 @@ export type WorkflowBuilderProps = {
  * be expanded in place to list its steps.
  */
 export function WorkflowBuilder({ workspaceId, name, initialSpec, baseVersion, readOnly, context }: WorkflowBuilderProps) {
-  const [boot] = useState(() => takeRetained(`${workspaceId}/${name}`, baseVersion) ?? { state: initialState(withPositions(initialSpec), baseVersion), status: { state: "idle" } as SaveStatus });
+  const [boot] = useState<Retained>(() => takeRetained(`${workspaceId}/${name}`, baseVersion) ?? { state: initialState(withPositions(initialSpec), baseVersion), status: { state: "idle" } });
   const [store] = useState(() => createBuilderStore(boot.state));
   const fullContext = useMemo<ValidationContext>(() => ({ ...context, self: { name } }), [context, name]);
   const env = useMemo<BuilderEnv>(() => ({ workspaceId, name, readOnly, context: fullContext }), [workspaceId, name, readOnly, fullContext]);
@@ -51,7 +51,7 @@ export function WorkflowBuilder({ workspaceId, name, initialSpec, baseVersion, r
     <BuilderStoreContext.Provider value={store}>
       <BuilderEnvContext.Provider value={env}>
         <ReactFlowProvider>
-          <BuilderLayout initialStatus={boot.status} />
+          <BuilderLayout boot={boot} />
         </ReactFlowProvider>
       </BuilderEnvContext.Provider>
     </BuilderStoreContext.Provider>
@@ -64,7 +64,7 @@ type ImportReport = { fileName: string; name: string; format: string; warnings: 
 const selectSpec = (state: BuilderState) => state.spec;
 const selectPath = (state: BuilderState) => state.path;
 
-function BuilderLayout({ initialStatus }: { initialStatus: SaveStatus }) {
+function BuilderLayout({ boot }: { boot: Retained }) {
   const store = useBuilderStore();
   const router = useRouter();
   const { workspaceId, name, readOnly, context } = useBuilderEnv();
@@ -74,9 +74,13 @@ function BuilderLayout({ initialStatus }: { initialStatus: SaveStatus }) {
   const problems = useValidation(spec, context);
   const problemInfo = useMemo(() => ({ problems, counts: countProblemsAt(problems, path) }), [problems, path]);
   const commands = useCanvasCommands();
-  const { status, save, restore, reloadLatest, serverProblems } = useSave(store, workspaceId, name, initialStatus);
+  const flow = useReactFlow();
+  const [historyOpen, setHistoryOpen] = useState(Boolean(boot.historyOpen));
+  const historyRef = useRef(historyOpen);
+  historyRef.current = historyOpen;
+  const view = useCallback(() => ({ viewport: flow.getViewport(), historyOpen: historyRef.current }), [flow]);
+  const { status, save, restore, reloadLatest, serverProblems } = useSave(store, workspaceId, name, boot.status, view);
   const [message, setMessage] = useState("");
-  const [historyOpen, setHistoryOpen] = useState(false);
   const [notice, setNotice] = useState<Notice>();
   const [imported, setImported] = useState<ImportReport>();
   const clipboard = useRef<{ steps: Step[]; pastes: number }>(undefined);
@@ -219,7 +223,7 @@ function BuilderLayout({ initialStatus }: { initialStatus: SaveStatus }) {
           <div className="flex min-w-0 flex-1 flex-col">
             <Breadcrumb />
             <div className="relative min-h-0 flex-1">
-              <Canvas onNotice={showNotice} />
+              <Canvas onNotice={showNotice} initialViewport={boot.viewport} />
               <div aria-live="polite" className="pointer-events-none absolute inset-x-0 top-2 flex justify-center">
                 {notice && (
                   <p key={notice.id} data-testid="canvas-notice" className={`pointer-events-auto max-w-[80%] rounded-md border px-3 py-1.5 text-sm shadow ${notice.tone === "error" ? "border-danger/40 bg-surface text-danger" : "border-border bg-surface text-fg"}`}>

@@ -6,15 +6,17 @@ import {
   MiniMap,
   Panel,
   ReactFlow,
-  useReactFlow,
+  SelectionMode,
   type Connection,
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
   type OnDelete,
+  type Viewport,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import type { StepKind } from "@/lib/workflows/model";
+import { useColorMode } from "../hooks/use-color-mode";
 import { EdgeBuilder, NodeBuilder, parseEdgeId, type StepFlowEdge, type StepFlowNode } from "../flow/to-flow";
 import { checkConnection, type ConnectionRequest } from "../state/connect";
 import { useBuilderEnv, useCurrentGraph, useProblems } from "../state/hooks";
@@ -44,15 +46,15 @@ function toRequest(state: FinalConnectionState): ConnectionRequest | undefined {
   return { source: from.id, sourceHandle: fromHandle.id, target: to.id, targetHandle: toHandle.id };
 }
 
-export function Canvas({ onNotice }: { onNotice: (message: string, tone?: "info" | "error") => void }) {
+export function Canvas({ onNotice, initialViewport }: { onNotice: (message: string, tone?: "info" | "error") => void; initialViewport?: Viewport }) {
   const store = useBuilderStore();
   const { readOnly, context } = useBuilderEnv();
   const { graph, path } = useCurrentGraph();
   const selection = useBuilder(selectSelection);
   const expanded = useBuilder(selectExpanded);
   const { counts } = useProblems();
-  const flow = useReactFlow();
   const commands = useCanvasCommands();
+  const colorMode = useColorMode();
   const [drag, setDrag] = useState<ReadonlyMap<string, XY>>(EMPTY_DRAG);
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
   const nodeBuilder = useRef(new NodeBuilder());
@@ -78,13 +80,22 @@ export function Canvas({ onNotice }: { onNotice: (message: string, tone?: "info"
   const graphRef = useRef(graph);
   graphRef.current = graph;
 
+  const showLevelRef = useRef(commands.showLevel);
+  showLevelRef.current = commands.showLevel;
+  const shownLevel = useRef(level);
   useEffect(() => {
+    // the first level is shown by onInit (or keeps the viewport it was remounted with)
+    if (shownLevel.current === level) return;
+    shownLevel.current = level;
     setSelectedEdges(new Set());
     setDrag(EMPTY_DRAG);
-    // entering another level: show all of it
-    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, minZoom: 0.4 }));
+    const frame = requestAnimationFrame(() => showLevelRef.current());
     return () => cancelAnimationFrame(frame);
-  }, [level, flow]);
+  }, [level]);
+
+  const onInit = useCallback(() => {
+    if (!initialViewport) requestAnimationFrame(() => showLevelRef.current());
+  }, [initialViewport]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepFlowNode>[]) => {
@@ -230,8 +241,8 @@ export function Canvas({ onNotice }: { onNotice: (message: string, tone?: "info"
           onDelete={onDelete}
           onPaneClick={onPaneClick}
           onlyRenderVisibleElements
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1, minZoom: 0.4 }}
+          onInit={onInit}
+          defaultViewport={initialViewport}
           minZoom={0.1}
           maxZoom={2}
           nodesDraggable={!readOnly}
@@ -239,9 +250,11 @@ export function Canvas({ onNotice }: { onNotice: (message: string, tone?: "info"
           edgesReconnectable={false}
           deleteKeyCode={readOnly ? null : DELETE_KEYS}
           selectionKeyCode="Shift"
+          selectionMode={SelectionMode.Partial}
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           elevateNodesOnSelect={false}
           proOptions={PRO_OPTIONS}
+          colorMode={colorMode}
           ariaLabelConfig={{ "node.a11yDescription.default": "Press Enter or Space to select this step. Arrow keys move a selected step; Delete removes it." }}
         >
           <Background gap={20} size={1} />

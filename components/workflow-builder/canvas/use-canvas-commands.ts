@@ -9,6 +9,8 @@ import { addStep, graphAt, setPositions } from "../state/spec-ops";
 import { editGraph, useBuilderStore } from "../state/store";
 
 const FIT = { padding: 0.15, maxZoom: 1, duration: 250 };
+const PADDING = 40;
+const READABLE_ZOOM = 0.45;
 
 /** Commands that touch both the spec and the viewport (palette, toolbar, problems panel). */
 export function useCanvasCommands() {
@@ -48,6 +50,26 @@ export function useCanvasCommands() {
     void flow.fitView(FIT);
   }, [flow]);
 
+  /**
+   * Shows a graph level when it opens: all of it when it fits at a readable zoom, otherwise its
+   * beginning (where a reader starts) rather than fitView's unreadable or middle-of-the-graph view.
+   */
+  const showLevel = useCallback(() => {
+    const { width, height } = flowStore.getState();
+    const nodes = flow.getNodes();
+    if (nodes.length === 0 || !width || !height) return;
+    const bounds = flow.getNodesBounds(nodes);
+    const fits = Math.min((width - 2 * PADDING) / Math.max(bounds.width, 1), (height - 2 * PADDING) / Math.max(bounds.height, 1));
+    if (fits >= READABLE_ZOOM) {
+      void flow.fitView({ padding: 0.15, maxZoom: 1 });
+      return;
+    }
+    const zoom = Math.max(READABLE_ZOOM, Math.min(0.6, fits));
+    const x = PADDING - bounds.x * zoom;
+    const y = bounds.height * zoom < height - 2 * PADDING ? (height - bounds.height * zoom) / 2 - bounds.y * zoom : PADDING - bounds.y * zoom;
+    void flow.setViewport({ x, y, zoom });
+  }, [flow, flowStore]);
+
   /** Shows a step (entering its graph level first) and selects it. */
   const focusStep = useCallback(
     (stepPath: readonly string[]) => {
@@ -58,10 +80,15 @@ export function useCanvasCommands() {
       const level = stepPath.slice(0, -1);
       const name = stepPath[stepPath.length - 1];
       const state = store.getState();
-      if (level.join("/") !== state.path.join("/")) store.dispatch({ type: "enter", path: level, select: [name] });
-      else store.dispatch({ type: "select", names: [name] });
-      // the level's nodes reach React Flow on the next render
-      requestAnimationFrame(() => void flow.fitView({ nodes: [{ id: name }], padding: 0.6, maxZoom: 1.1, duration: 300 }));
+      const show = () => void flow.fitView({ nodes: [{ id: name }], padding: 0.6, maxZoom: 1.1, duration: 300 });
+      if (level.join("/") !== state.path.join("/")) {
+        store.dispatch({ type: "enter", path: level, select: [name] });
+        // after the canvas has fitted the newly entered level (on its next frame)
+        setTimeout(show, 80);
+      } else {
+        store.dispatch({ type: "select", names: [name] });
+        requestAnimationFrame(show);
+      }
     },
     [flow, store],
   );
@@ -75,5 +102,5 @@ export function useCanvasCommands() {
     requestAnimationFrame(() => void flow.fitView(FIT));
   }, [flow, store]);
 
-  return useMemo(() => ({ addStepAt, fitAll, focusStep, autoLayout }), [addStepAt, fitAll, focusStep, autoLayout]);
+  return useMemo(() => ({ addStepAt, fitAll, showLevel, focusStep, autoLayout }), [addStepAt, fitAll, showLevel, focusStep, autoLayout]);
 }

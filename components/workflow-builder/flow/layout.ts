@@ -14,7 +14,7 @@ const NODE_GAP = 36;
  */
 export const DAGRE_MAX_STEPS = 300;
 /** Opening a workflow without positions should stay fast, so dagre runs on open only for small levels. */
-const DAGRE_ON_OPEN_MAX_STEPS = 120;
+const DAGRE_ON_OPEN_MAX_STEPS = 50;
 
 export function estimatedHeight(step: Step): number {
   return nodeHeight({ inputs: step.inputs.map((p) => p.name), outputs: step.outputs.map((o) => o.name), childRows: 0 });

@@ -44,6 +44,8 @@ export function Inspector({ onDuplicate }: { onDuplicate: () => void }) {
 
 function StepActions({ names, onDuplicate }: { names: string[]; onDuplicate: () => void }) {
   const store = useBuilderStore();
+  const { readOnly } = useBuilderEnv();
+  if (readOnly) return null;
   return (
     <div className="flex gap-1">
       <Button variant="ghost" size="sm" onClick={onDuplicate} title="Duplicate (Ctrl+D)">

@@ -1,7 +1,7 @@
 "use client";
 
 import { Input } from "@/components/ui/field";
-import type { Step, ValueSource } from "@/lib/workflows/model";
+import type { ValueSource } from "@/lib/workflows/model";
 import { renameStep, stepNameError } from "../state/spec-ops";
 import { editGraph, useBuilderStore } from "../state/store";
 import { AddButton, CommitField, Errors, RemoveButton, Section, SelectField, StringList, TextField } from "./controls";
@@ -161,8 +161,4 @@ export function HttpSection({ editor }: { editor: StepEditor }) {
       />
     </Section>
   );
-}
-
-export function stepKindTitle(step: Step): string {
-  return { container: "Container", script: "Script", http: "HTTP request", workflow: "Workflow call", group: "Group" }[step.kind];
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { Input, Select, Textarea } from "@/components/ui/field";
 import type { Graph, ValueSource, ValueType } from "@/lib/workflows/model";
 import { effectiveOutputType } from "@/lib/workflows/graph";
@@ -129,11 +129,7 @@ export function ValueSourceEditor({
               {!stepOptions.some((option) => option.key === JSON.stringify([value.step, value.output])) && (
                 <option value={JSON.stringify([value.step, value.output])}>{value.step ? `${value.step} › ${value.output} (unavailable)` : "No upstream outputs"}</option>
               )}
-              {stepOptions.map((option) => (
-                <option key={option.key} value={option.key}>
-                  {option.label}
-                </option>
-              ))}
+              <OptionList options={stepOptions} />
             </Select>
           )}
         </div>
@@ -142,6 +138,20 @@ export function ValueSourceEditor({
     </div>
   );
 }
+
+type Option = { key: string; label: string };
+
+/** Hundreds of options in a large workflow: re-rendered only when the list itself changes, not on every edit. */
+const OptionList = memo(
+  function OptionList({ options }: { options: readonly Option[] }) {
+    return options.map((option) => (
+      <option key={option.key} value={option.key}>
+        {option.label}
+      </option>
+    ));
+  },
+  (a, b) => a.options.length === b.options.length && a.options.every((option, i) => option.key === b.options[i].key && option.label === b.options[i].label),
+);
 
 function LiteralEditor({ id, label, type, value, onChange, invalid, describedBy }: { id: string; label: string; type: ValueType; value: unknown; onChange: (value: unknown) => void; invalid?: boolean; describedBy?: string }) {
   const isJsonish = type === "json" || (value !== null && typeof value === "object");

@@ -1,6 +1,6 @@
 "use client";
 
-import { createContext, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { deepEqual } from "@/lib/workflows/diff";
 import type { Graph, Problem, WorkflowSpec } from "@/lib/workflows/model";
 import { validateWorkflow, type ValidationContext } from "@/lib/workflows/validate";
@@ -47,11 +47,57 @@ export function useBuilderEnv(): BuilderEnv {
   return env;
 }
 
+/** Above this many steps validation (superlinear in the graph size) runs in a worker, off the main thread. */
+const WORKER_MIN_STEPS = 200;
+
+function countSteps(steps: WorkflowSpec["steps"]): number {
+  let count = 0;
+  for (const step of steps) count += 1 + (step.kind === "group" ? countSteps(step.group.steps) : 0);
+  return count;
+}
+
+function createValidationWorker(): Worker | undefined {
+  try {
+    return new Worker(new URL("./validate.worker.ts", import.meta.url), { type: "module" });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Problems of the spec, recomputed shortly after edits stop (never on pan, zoom or selection). */
 export function useValidation(spec: WorkflowSpec, context: ValidationContext, delay = 250): Problem[] {
   const [problems, setProblems] = useState<Problem[]>([]);
+  const worker = useRef<{ worker?: Worker; failed: boolean; latest: number }>({ failed: false, latest: 0 });
   useEffect(() => {
-    const timer = setTimeout(() => setProblems(validateWorkflow(spec, context)), delay);
+    const state = worker.current;
+    return () => {
+      state.worker?.terminate();
+      state.worker = undefined;
+    };
+  }, []);
+  useEffect(() => {
+    const state = worker.current;
+    const id = ++state.latest;
+    const timer = setTimeout(() => {
+      const big = countSteps(spec.steps) >= WORKER_MIN_STEPS;
+      if (big && !state.failed) {
+        state.worker ??= createValidationWorker();
+        const w = state.worker;
+        if (w) {
+          w.onmessage = (event: MessageEvent<{ id: number; problems: Problem[] }>) => {
+            if (event.data.id === state.latest) setProblems(event.data.problems);
+          };
+          w.onerror = () => {
+            state.failed = true;
+            if (id === state.latest) setProblems(validateWorkflow(spec, context));
+          };
+          w.postMessage({ id, spec, context });
+          return;
+        }
+        state.failed = true;
+      }
+      setProblems(validateWorkflow(spec, context));
+    }, delay);
     return () => clearTimeout(timer);
   }, [spec, context, delay]);
   return problems;

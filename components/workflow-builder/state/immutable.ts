@@ -2,15 +2,6 @@
 
 export type Path = readonly (string | number)[];
 
-export function getIn(value: unknown, path: Path): unknown {
-  let current = value;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
-}
-
 /** Returns a copy of `target` with `value` at `path`; `undefined` removes an object key. Unchanged values keep identity. */
 export function setIn<T>(target: T, path: Path, value: unknown): T {
   if (path.length === 0) return value as T;
@@ -31,16 +22,4 @@ export function setIn<T>(target: T, path: Path, value: unknown): T {
   if (next === undefined) delete copy[key as string];
   else copy[key as string] = next;
   return copy as T;
-}
-
-export function removeAt<T>(items: readonly T[], index: number): T[] {
-  return items.filter((_, i) => i !== index);
-}
-
-export function moveItem<T>(items: readonly T[], from: number, to: number): T[] {
-  if (to < 0 || to >= items.length) return items.slice();
-  const copy = items.slice();
-  const [item] = copy.splice(from, 1);
-  copy.splice(to, 0, item);
-  return copy;
 }

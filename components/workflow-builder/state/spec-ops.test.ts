@@ -73,6 +73,7 @@ describe("spec operations", () => {
     expect(copy.dependsOn).toEqual(["a-copy"]);
     expect(copy.inputs[0].value).toEqual({ from: "step", step: "a-copy", output: "out" });
     expect(copy.position).toEqual({ x: 40, y: 40 });
+    expect(pasteSteps(pasted, [pasted.steps[2]], { x: 0, y: 0 }).names).toEqual(["a-copy-2"]);
   });
 
   it("edits nested groups", () => {

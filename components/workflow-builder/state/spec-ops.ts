@@ -2,7 +2,7 @@ import { graphEdges, specGraph, stepSources, stepTexts, type GraphEdge } from "@
 import type { Graph, Step, StepKind, ValueSource, WorkflowSpec } from "@/lib/workflows/model";
 import { formatTemplateRef, replaceTemplates } from "@/lib/workflows/templates";
 import { STEP_NAME, STEP_NAME_MAX } from "@/lib/workflows/validate";
-import { getIn, setIn } from "./immutable";
+import { setIn } from "./immutable";
 
 /** Pure operations on a spec and its graph levels; every one returns new objects and keeps untouched ones. */
 
@@ -266,7 +266,7 @@ export function pasteSteps(graph: Graph, steps: readonly Step[], offset: XY): { 
   const taken = new Set(graph.steps.map((step) => step.name));
   const renames = new Map<string, string>();
   for (const step of steps) {
-    const name = uniqueName(taken.has(step.name) ? `${step.name}-copy` : step.name, taken);
+    const name = uniqueName(taken.has(step.name) ? `${step.name.replace(/-copy(-\d+)?$/, "")}-copy` : step.name, taken);
     taken.add(name);
     renames.set(step.name, name);
   }
@@ -305,8 +305,4 @@ export function downstreamOf(graph: Graph, start: string): Set<string> {
     queue.push(...(children.get(name) ?? []));
   }
   return seen;
-}
-
-export function readField<T>(step: Step, field: (string | number)[]): T | undefined {
-  return getIn(step, field) as T | undefined;
 }

@@ -140,5 +140,3 @@ export function editGraph(store: BuilderStore, recipe: (graph: Graph) => Graph, 
   const path = options.path ?? store.getState().path;
   store.dispatch({ type: "edit", recipe: (spec) => updateGraphAt(spec, path, recipe), key: options.key, select: options.select });
 }
-
-export const currentGraph = (state: BuilderState): Graph | undefined => graphAt(state.spec, state.path);

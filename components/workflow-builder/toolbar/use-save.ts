@@ -22,13 +22,14 @@ export type SaveStatus =
  * and mounts a new builder for the new version; `retained` hands this builder's state, undo
  * history included, to that new instance.
  */
-const retained = new Map<string, { state: BuilderState; status: SaveStatus }>();
+export type Retained = { state: BuilderState; status: SaveStatus; viewport?: { x: number; y: number; zoom: number }; historyOpen?: boolean };
 
-export function takeRetained(key: string, baseVersion: number): { state: BuilderState; status: SaveStatus } | undefined {
+const retained = new Map<string, Retained>();
+
+/** Kept after use: React may render a mount more than once (e.g. a restarted transition), and the entry describes that version anyway. */
+export function takeRetained(key: string, baseVersion: number): Retained | undefined {
   const entry = retained.get(key);
-  if (!entry) return undefined;
-  retained.delete(key);
-  return entry.state.baseVersion === baseVersion ? entry : undefined;
+  return entry && entry.state.baseVersion === baseVersion ? entry : undefined;
 }
 
 function latestOf(details: Record<string, unknown> | undefined): LatestVersion | undefined {
@@ -43,7 +44,7 @@ export function formatTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-export function useSave(store: BuilderStore, workspaceId: string, name: string, initialStatus: SaveStatus = { state: "idle" }) {
+export function useSave(store: BuilderStore, workspaceId: string, name: string, initialStatus: SaveStatus, view: () => Pick<Retained, "viewport" | "historyOpen">) {
   const [status, setStatus] = useState<SaveStatus>(initialStatus);
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
   const busy = useRef(false);
@@ -78,7 +79,7 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
         setServerProblems([]);
         const saved: SaveStatus = { state: "saved", version: result.data.version, message: `Saved version ${result.data.version}.` };
         setStatus(saved);
-        retained.set(key, { state: store.getState(), status: saved });
+        retained.set(key, { state: store.getState(), status: saved, ...view() });
         return true;
       } catch {
         setStatus({ state: "error", message: "Could not reach the server; your changes are still here. Try again." });
@@ -87,7 +88,7 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
         busy.current = false;
       }
     },
-    [store, workspaceId, name, key, handleFailure],
+    [store, workspaceId, name, key, handleFailure, view],
   );
 
   const restore = useCallback(
@@ -96,16 +97,17 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
       busy.current = true;
       setStatus({ state: "saving", what: `Restoring version ${version}…` });
       try {
+        // fetched first: the action's page refresh remounts the builder, which must find the new state ready
+        const old = await fetchVersion(workspaceId, name, version);
         const result = await restoreVersionAction({ workspaceId, name, version, baseVersion: store.getState().baseVersion });
         if (!result.ok) {
           handleFailure(result);
           return false;
         }
-        const restored = await fetchVersion(workspaceId, name, result.data.version);
-        store.dispatch({ type: "reset", spec: withPositions(restored.spec), baseVersion: result.data.version });
+        store.dispatch({ type: "reset", spec: withPositions(old.spec), baseVersion: result.data.version });
         const done: SaveStatus = { state: "saved", version: result.data.version, message: `Restored version ${version} as version ${result.data.version}.` };
         setStatus(done);
-        retained.set(key, { state: store.getState(), status: done });
+        retained.set(key, { state: store.getState(), status: done, ...view() });
         return true;
       } catch {
         setStatus({ state: "error", message: "Could not restore the version; try again." });
@@ -114,7 +116,7 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
         busy.current = false;
       }
     },
-    [store, workspaceId, name, key, handleFailure],
+    [store, workspaceId, name, key, handleFailure, view],
   );
 
   /** Drops local changes and loads the latest saved version. */
