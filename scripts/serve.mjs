@@ -1,5 +1,6 @@
 // Serves the production build with one Next.js worker per core (SLUICE_WORKERS overrides), behind
 // Node's cluster module: a single `next start` process tops out at one core (see `npm run bench:api`).
+// Token-authenticated /api/v1 calls are answered by lib/http/node-router.ts before Next's routing.
 // Without DATABASE_URL the primary process serves the embedded database, so the workers (and the
 // CLI) share it over its socket.
 import cluster from "node:cluster";
@@ -22,27 +23,47 @@ if (cluster.isPrimary) {
   }
   const workers = Number(process.env.SLUICE_WORKERS) || Math.min(os.availableParallelism(), 4);
   let stopping = false;
-  for (let i = 0; i < workers; i++) cluster.fork();
+  const startedAt = new Map();
+  const fork = () => startedAt.set(cluster.fork().id, Date.now());
+  for (let i = 0; i < workers; i++) fork();
   cluster.on("exit", (worker, code) => {
     if (stopping) return;
+    if (Date.now() - startedAt.get(worker.id) < 15_000) {
+      console.error(`Sluice worker ${worker.process.pid} failed at start (exit ${code}); stopping.`);
+      void stop(1);
+      return;
+    }
     console.error(`Sluice worker ${worker.process.pid} exited (${code}); starting another.`);
-    cluster.fork();
+    fork();
   });
-  const stop = async () => {
+  const stop = async (exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     const exited = Object.values(cluster.workers ?? {}).map((worker) => new Promise((resolve) => (worker.once("exit", resolve), worker.kill("SIGTERM"))));
     await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 5000))]);
     await stopDatabase();
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
   console.log(`Sluice listening on http://localhost:${port} (${workers} workers)`);
 } else {
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: root, port, hostname: host ?? "localhost" });
   await app.prepare();
   const handle = app.getRequestHandler();
-  http.createServer((req, res) => handle(req, res)).listen(port, host);
+  const { register } = await import("tsx/esm/api");
+  register({ tsconfig: path.join(root, "tsconfig.json") });
+  const { serveApi } = await import("../lib/http/node-router.ts");
+  const origin = `http://${host ?? "localhost"}:${port}`;
+  const server = http
+    .createServer(async (req, res) => {
+      if (!(await serveApi(req, res, origin))) await handle(req, res);
+    })
+    .listen(port, host);
+  process.on("SIGTERM", () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 3000).unref();
+  });
 }

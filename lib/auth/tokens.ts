@@ -46,8 +46,14 @@ export async function issueClientToken(input: z.input<typeof tokenRequest>) {
   return { access_token: token, token_type: "Bearer" as const, expires_in: ttl, scope: requested.join(" ") };
 }
 
-// Verified tokens are remembered until shortly before they expire, so a hot API path verifies once.
-const verified = new LRUCache<string, Principal>({ max: 10_000, ttl: 30_000, ttlAutopurge: false });
+/**
+ * Verified tokens are remembered for a few seconds, so a hot API path verifies (and looks up its
+ * client) once: a revoked client's tokens stop working within VERIFIED_TTL_MS on every worker.
+ * Kept on globalThis so that every bundle of this module in the process shares it.
+ */
+const VERIFIED_TTL_MS = 5_000;
+const shared = globalThis as unknown as { __sluiceVerifiedTokens?: LRUCache<string, Principal> };
+const verified = (shared.__sluiceVerifiedTokens ??= new LRUCache<string, Principal>({ max: 10_000, ttl: VERIFIED_TTL_MS }));
 const remoteJwks = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 let localJwks: { set: ReturnType<typeof createLocalJWKSet>; at: number } | undefined;
 
@@ -128,7 +134,7 @@ export async function verifyBearer(token: string): Promise<Principal> {
   }
   const principal = own ? await clientPrincipal(payload) : await externalPrincipal(payload);
   const remaining = (payload.exp! * 1000 - Date.now()) | 0;
-  if (remaining > 0) verified.set(token, principal, { ttl: Math.min(remaining, 30_000) });
+  if (remaining > 0) verified.set(token, principal, { ttl: Math.min(remaining, VERIFIED_TTL_MS) });
   return principal;
 }
 

@@ -2,7 +2,9 @@ import { LRUCache } from "lru-cache";
 import { AppError } from "@/lib/errors";
 
 type Window = { count: number; resetAt: number };
-const windows = new LRUCache<string, Window>({ max: 50_000 });
+// On globalThis so that every bundle of this module in the process counts together.
+const shared = globalThis as unknown as { __sluiceRateWindows?: LRUCache<string, Window> };
+const windows = (shared.__sluiceRateWindows ??= new LRUCache<string, Window>({ max: 50_000 }));
 
 /**
  * Fixed-window limit per key, in this process. Throws 429 when any key is over its limit.
