@@ -234,6 +234,7 @@ export function StringList({ id, label, values, onChange, placeholder, errorsAt 
                 id={`${id}-${i}`}
                 aria-label={`${label} ${i + 1}`}
                 value={value}
+                placeholder={placeholder}
                 className="h-8 font-mono text-sm"
                 aria-invalid={errors.length > 0 || undefined}
                 onChange={(e) => onChange(values.map((v, j) => (j === i ? e.target.value : v)))}
