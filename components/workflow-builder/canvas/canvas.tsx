@@ -259,7 +259,7 @@ export function Canvas({ onNotice, initialViewport }: { onNotice: (message: stri
         >
           <Background gap={20} size={1} />
           <Controls showInteractive={false} position="bottom-left" />
-          <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" nodeStrokeWidth={3} className="!bg-surface" maskColor="color-mix(in srgb, var(--bg) 70%, transparent)" nodeColor="var(--border)" />
+          <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" style={{ width: 140, height: 90 }} nodeStrokeWidth={3} className="!bg-surface" maskColor="color-mix(in srgb, var(--bg) 70%, transparent)" nodeColor="var(--border)" />
           {graph && graph.steps.length === 0 && (
             <Panel position="top-center">
               <p className="rounded-md border border-dashed border-border bg-surface px-4 py-3 text-sm text-fg-muted">
