@@ -41,7 +41,7 @@ export default async function WorkflowEditorPage({ params, searchParams }: { par
           </Link>
         )}
       </div>
-      <div className="h-[calc(100vh-13rem)] min-h-[520px]">
+      <div className="h-[calc(100vh-18.5rem)] min-h-[460px]">
         <WorkflowBuilder
           key={`${name}@${workflow.version.version}`}
           workspaceId={id}
