@@ -20,7 +20,8 @@ export function ensureDependencies() {
   const lock = path.join(root, "package-lock.json");
   if (existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs)) return;
   console.log("Installing dependencies…");
-  run("npm", [existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"]);
+  // Building needs the dev dependencies too (Tailwind, TypeScript), whatever NODE_ENV says.
+  run("npm", [existsSync(lock) ? "ci" : "install", "--include=dev", "--no-audit", "--no-fund"]);
 }
 
 function newestMtime(dir) {

@@ -5,13 +5,13 @@ import { ensureBuild, ensureDependencies, root, run } from "./lib.mjs";
 
 const port = process.env.PORT || "3000";
 process.env.NEXTAUTH_URL ||= `http://localhost:${port}`;
-process.env.NODE_ENV = "production";
 
 ensureDependencies();
-run(process.execPath, [path.join(root, "scripts", "sluice.mjs"), "seed"]);
 ensureBuild();
+// Last before serving, so that the demo login printed at first start is the last thing on screen.
+run(process.execPath, [path.join(root, "scripts", "sluice.mjs"), "seed"]);
 
 console.log(`Starting Sluice on http://localhost:${port}${process.env.DATABASE_URL ? "" : " (embedded PostgreSQL in .data/)"}`);
-const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], { cwd: root, stdio: "inherit", env: { ...process.env, PORT: port } });
+const server = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], { cwd: root, stdio: "inherit", env: { ...process.env, PORT: port, NODE_ENV: "production" } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));
