@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { AuditChange } from "@/components/audit/audit-change";
 import { Button } from "@/components/ui/button";
+import { NextPageLink } from "@/components/ui/next-page-link";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { FilterBar, FilterInput, FilterSelect } from "@/components/ui/filter-bar";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -26,7 +27,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     limit: 50,
   };
   const page = await loadOr404(() => listAudit(principal, query));
-  const next = new URLSearchParams(Object.entries({ ...search, cursor: page.nextCursor ?? "" }).filter((e): e is [string, string] => Boolean(e[1])));
   return (
     <>
       <PageHeader title="Audit log" description="Every change, by whom and when, with the state before and after." />
@@ -79,13 +79,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Table>
         </Card>
       )}
-      {page.nextCursor && (
-        <div className="mt-4 flex justify-end">
-          <Button asChild variant="secondary">
-            <Link href={`/audit?${next}`}>Older events</Link>
-          </Button>
-        </div>
-      )}
+      <NextPageLink path="/audit" search={search} cursor={page.nextCursor} label="Older events" />
     </>
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateWorkspaceDialog } from "@/components/workspaces/create-workspace-dialog";
 import { AccessBadge, RulesSummary } from "@/components/workspaces/access-badge";
-import { Button } from "@/components/ui/button";
+import { NextPageLink } from "@/components/ui/next-page-link";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { FilterBar, FilterInput, FilterSelect } from "@/components/ui/filter-bar";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -71,13 +71,7 @@ export default async function WorkspacesPage({ searchParams }: { searchParams: P
           </Table>
         </Card>
       )}
-      {page.nextCursor && (
-        <div className="mt-4 flex justify-end">
-          <Button asChild variant="secondary">
-            <Link href={`/workspaces?${new URLSearchParams({ ...(search.q ? { q: search.q } : {}), archived: search.archived ?? "exclude", cursor: page.nextCursor })}`}>Next page</Link>
-          </Button>
-        </div>
-      )}
+      <NextPageLink path="/workspaces" search={{ q: search.q, archived: search.archived }} cursor={page.nextCursor} />
     </>
   );
 }

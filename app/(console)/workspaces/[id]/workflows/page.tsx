@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { NewWorkflowButtons } from "@/components/workflows/new-workflow-buttons";
-import { Button } from "@/components/ui/button";
+import { NextPageLink } from "@/components/ui/next-page-link";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { FilterBar, FilterInput } from "@/components/ui/filter-bar";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -73,13 +73,7 @@ export default async function WorkflowListPage({ params, searchParams }: { param
           </Table>
         </Card>
       )}
-      {page.nextCursor && (
-        <div className="mt-4 flex justify-end">
-          <Button asChild variant="secondary">
-            <Link href={`/workspaces/${id}/workflows?${new URLSearchParams({ ...(search.q ? { q: search.q } : {}), ...(search.label ? { label: search.label } : {}), cursor: page.nextCursor })}`}>Next page</Link>
-          </Button>
-        </div>
-      )}
+      <NextPageLink path={`/workspaces/${id}/workflows`} search={{ q: search.q, label: search.label }} cursor={page.nextCursor} />
     </>
   );
 }
