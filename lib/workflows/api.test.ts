@@ -189,4 +189,15 @@ describe("workflows REST API", () => {
     }
     expect((await call(api.getVersion, { token: otherTenantToken, params: params("diamond", 1) })).status).toBe(404);
   });
+
+  it("lists recent workflows across the workspaces the caller may enter, newest first", async () => {
+    const { listRecentWorkflows } = await import("./service");
+    const { items } = await listRecentWorkflows(viewer);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((row) => row.workspace.id === wsId)).toBe(true);
+    const times = items.map((row) => row.workflow.updatedAt);
+    expect(times).toEqual([...times].sort().reverse());
+    const { operator } = await testTenant("wf-none");
+    expect((await listRecentWorkflows(operator)).items).toEqual([]);
+  });
 });

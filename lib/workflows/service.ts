@@ -9,6 +9,7 @@ import { AppError, conflict, invalid, notFound } from "@/lib/errors";
 import { secretNamesOf } from "@/lib/secrets/service";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace, type GuardedWorkspace } from "@/lib/workspaces/guard";
+import { listWorkspaces } from "@/lib/workspaces/service";
 import { createWorkflowBody, exportQuery, listWorkflowsQuery, saveWorkflowBody, type WorkflowSummary, type WorkflowVersion } from "./api-schema";
 import { exportToArgo } from "./argo/export";
 import { ArgoImportError, fromArgo, fromSluiceJson, type ImportWarning } from "./argo/import";
@@ -346,4 +347,21 @@ export async function importWorkflow(p: Principal, input: z.input<typeof importI
   const problems = validateWorkflow(imported.spec, await validationContext(ws, name));
   const workflow = await insertWorkflow(p, ws, { name, spec: imported.spec, message: "Imported" }, "workflow.import");
   return { name, workflow, warnings: imported.warnings, problems };
+}
+
+/** The most recently changed workflows across every workspace the caller may enter. */
+export async function listRecentWorkflows(p: Principal, input: { limit?: number } = {}) {
+  const limit = Math.min(Math.max(input.limit ?? 100, 1), 500);
+  const { items: visible } = await listWorkspaces(p, { limit: 200 });
+  const entered = visible.filter((ws) => ws.access !== "none");
+  if (entered.length === 0) return { items: [] };
+  const db = await database();
+  const rows = await db
+    .select()
+    .from(workflows)
+    .where(and(inArray(workflows.workspaceId, entered.map((ws) => ws.id)), isNull(workflows.deletedAt)))
+    .orderBy(desc(workflows.updatedAt))
+    .limit(limit);
+  const names = new Map(entered.map((ws) => [ws.id, ws.name]));
+  return { items: rows.map((row) => ({ workspace: { id: row.workspaceId, name: names.get(row.workspaceId)! }, workflow: summary(row) })) };
 }

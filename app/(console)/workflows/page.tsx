@@ -3,18 +3,14 @@ import Link from "next/link";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePrincipal } from "@/lib/auth/require";
-import { listWorkflows } from "@/lib/workflows/service";
-import { listWorkspaces } from "@/lib/workspaces/service";
+import { listRecentWorkflows } from "@/lib/workflows/service";
 
 export const metadata: Metadata = { title: "Workflows" };
 
 /** Recently changed workflows across the workspaces the caller may enter. */
 export default async function AllWorkflowsPage() {
   const principal = await requirePrincipal();
-  const { items: workspaces } = await listWorkspaces(principal, { limit: 200 });
-  const entered = workspaces.filter((ws) => ws.access !== "none");
-  const lists = await Promise.all(entered.map(async (ws) => ({ ws, items: (await listWorkflows(principal, { workspaceId: ws.id, limit: 200 })).items })));
-  const rows = lists.flatMap(({ ws, items }) => items.map((wf) => ({ ws, wf }))).sort((a, b) => b.wf.updatedAt.localeCompare(a.wf.updatedAt));
+  const { items: rows } = await listRecentWorkflows(principal);
   return (
     <>
       <PageHeader title="Workflows" description="Every workflow in the workspaces you can enter, most recently changed first." />
@@ -32,7 +28,7 @@ export default async function AllWorkflowsPage() {
               </tr>
             </thead>
             <tbody>
-              {rows.map(({ ws, wf }) => (
+              {rows.map(({ workspace: ws, workflow: wf }) => (
                 <tr key={`${ws.id}/${wf.name}`}>
                   <Td>
                     <Link href={`/workspaces/${ws.id}/workflows/${wf.name}`} className="font-medium text-accent hover:underline">
