@@ -62,14 +62,37 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
     setStatus({ state: "error", message: result.message });
   }, []);
 
-  const save = useCallback(
-    async (message: string, options: { baseVersion?: number } = {}) => {
+  /**
+   * Runs one save-like action at a time: shows `what` while it runs, finishes with the saved status
+   * the action computes (or the failure it reports), and keeps this builder's state for the
+   * remount that the action's page refresh causes.
+   */
+  const exclusive = useCallback(
+    async (what: string, unreachable: string, run: () => Promise<SaveStatus & { state: "saved" } | false>) => {
       if (busy.current) return false;
       busy.current = true;
-      const state = store.getState();
-      const spec = state.spec;
-      setStatus({ state: "saving", what: "Saving…" });
+      setStatus({ state: "saving", what });
       try {
+        const done = await run();
+        if (!done) return false;
+        setStatus(done);
+        retained.set(key, { state: store.getState(), status: done, ...view() });
+        return true;
+      } catch {
+        setStatus({ state: "error", message: unreachable });
+        return false;
+      } finally {
+        busy.current = false;
+      }
+    },
+    [store, key, view],
+  );
+
+  const save = useCallback(
+    (message: string, options: { baseVersion?: number } = {}) =>
+      exclusive("Saving…", "Could not reach the server; your changes are still here. Try again.", async () => {
+        const state = store.getState();
+        const spec = state.spec;
         const result = await saveWorkflowAction({ workspaceId, name, baseVersion: options.baseVersion ?? state.baseVersion, spec, message: message.trim() || undefined });
         if (!result.ok) {
           handleFailure(result);
@@ -77,26 +100,14 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
         }
         store.dispatch({ type: "saved", spec, version: result.data.version });
         setServerProblems([]);
-        const saved: SaveStatus = { state: "saved", version: result.data.version, message: `Saved version ${result.data.version}.` };
-        setStatus(saved);
-        retained.set(key, { state: store.getState(), status: saved, ...view() });
-        return true;
-      } catch {
-        setStatus({ state: "error", message: "Could not reach the server; your changes are still here. Try again." });
-        return false;
-      } finally {
-        busy.current = false;
-      }
-    },
-    [store, workspaceId, name, key, handleFailure, view],
+        return { state: "saved", version: result.data.version, message: `Saved version ${result.data.version}.` };
+      }),
+    [exclusive, store, workspaceId, name, handleFailure],
   );
 
   const restore = useCallback(
-    async (version: number) => {
-      if (busy.current) return false;
-      busy.current = true;
-      setStatus({ state: "saving", what: `Restoring version ${version}…` });
-      try {
+    (version: number) =>
+      exclusive(`Restoring version ${version}…`, "Could not restore the version; try again.", async () => {
         // fetched first: the action's page refresh remounts the builder, which must find the new state ready
         const old = await fetchVersion(workspaceId, name, version);
         const result = await restoreVersionAction({ workspaceId, name, version, baseVersion: store.getState().baseVersion });
@@ -105,18 +116,9 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
           return false;
         }
         store.dispatch({ type: "reset", spec: withPositions(old.spec), baseVersion: result.data.version });
-        const done: SaveStatus = { state: "saved", version: result.data.version, message: `Restored version ${version} as version ${result.data.version}.` };
-        setStatus(done);
-        retained.set(key, { state: store.getState(), status: done, ...view() });
-        return true;
-      } catch {
-        setStatus({ state: "error", message: "Could not restore the version; try again." });
-        return false;
-      } finally {
-        busy.current = false;
-      }
-    },
-    [store, workspaceId, name, key, handleFailure, view],
+        return { state: "saved", version: result.data.version, message: `Restored version ${version} as version ${result.data.version}.` };
+      }),
+    [exclusive, store, workspaceId, name, handleFailure],
   );
 
   /** Drops local changes and loads the latest saved version. */
