@@ -16,8 +16,10 @@ export const users = pgTable(
     email: text("email").notNull(),
     name: text("name").notNull().default(""),
     passwordHash: text("password_hash"),
-    /** identity at an OpenID provider: `<issuer>|<sub>` */
+    /** identity at an OpenID provider or external token issuer: `<issuer>|<sub>`, never an e-mail */
     externalId: text("external_id"),
+    /** whether the provider marked `email` as verified (external identities only) */
+    emailVerified: boolean("email_verified").notNull().default(false),
     roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
     groups: text("groups").array().notNull().default(sql`'{}'::text[]`),
     failedSignIns: integer("failed_sign_ins").notNull().default(0),
@@ -25,7 +27,12 @@ export const users = pgTable(
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("users_tenant_email").on(t.tenantId, t.email), uniqueIndex("users_external_id").on(t.externalId)],
+  (t) => [
+    // Local accounts (with a password) are unique by e-mail; external identities only by issuer and subject.
+    uniqueIndex("users_tenant_email").on(t.tenantId, t.email).where(sql`${t.passwordHash} is not null`),
+    index("users_tenant_email_any").on(t.tenantId, t.email),
+    uniqueIndex("users_tenant_external_id").on(t.tenantId, t.externalId),
+  ],
 );
 
 export const workspaces = pgTable(
@@ -85,12 +92,22 @@ export const signingKeys = pgTable("signing_keys", {
   kid: text("kid").primaryKey(),
   alg: text("alg").notNull(),
   publicJwk: jsonb("public_jwk").$type<Record<string, unknown>>().notNull(),
-  privateJwk: jsonb("private_jwk").$type<Record<string, unknown>>().notNull(),
+  /** only in rows written before keys were wrapped; moved into `wrappedPrivateKey` at first use */
+  privateJwk: jsonb("private_jwk").$type<Record<string, unknown>>(),
+  /** the private JWK sealed with the master key (lib/crypto) */
+  wrappedPrivateKey: text("wrapped_private_key"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
-/** Instance-wide generated material (e.g. the session encryption secret), created at first start. */
+/** Instance-wide generated material (e.g. the session encryption secret, wrapped), created at first start. */
 export const settings = pgTable("settings", {
   key: text("key").primaryKey(),
   value: jsonb("value").notNull(),
+});
+
+/** Fixed-window rate limit counters, shared by every worker and machine on this database. */
+export const rateLimitWindows = pgTable("rate_limit_windows", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  resetAt: timestamp("reset_at", { withTimezone: true }).notNull(),
 });

@@ -49,10 +49,20 @@ export const secrets = pgTable(
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
-    /** embedded store: AES-256-GCM ciphertext; external store: the provider's reference */
+    /** embedded store: AES-256-GCM ciphertext bound to (workspace, name, version); external store: the provider's reference */
     ciphertext: text("ciphertext").notNull(),
+    version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("secrets_workspace_name").on(t.workspaceId, t.name)],
 );
+
+/** The embedded secret store's data key per workspace, stored only wrapped by the master key. */
+export const secretDataKeys = pgTable("secret_data_keys", {
+  workspaceId: uuid("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  wrappedKey: text("wrapped_key").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
