@@ -1,8 +1,10 @@
 /**
  * `npm run bench:builder`: how fast the workflow builder opens 100-, 500- and 1,000-step workflows
  * (navigation → nodes rendered and a click selects a node, shown in the inspector) and the frame rate
- * while panning the 1,000-step one, in headless Chromium against `next start` on loopback.
- * Targets on the 2-core machine: 1,000 steps open in ≤ 1.5 s and pan at ≥ 50 fps.
+ * while panning the 1,000-step one, in headless Chromium against the production server on loopback.
+ * Targets on the 2-core machine: 1,000 steps open in ≤ 1.5 s and pan at ≥ 50 fps. Absolute times
+ * differ by machine; what does not much is how 1,000 steps compare with 100 on the same run
+ * (ratio_1000_100 = tti_ms_1000 / tti_ms_100, target ≤ 1.5).
  *
  * By default it builds if needed, seeds a fresh embedded database (scripts/sluice.mjs) and starts the
  * server itself. To use a running server instead set BENCH_URL, BENCH_EMAIL, BENCH_PASSWORD,
@@ -225,7 +227,9 @@ async function main() {
     }
     const fps = median(fpsRuns);
     console.log(`1000 steps: panning ${fpsRuns.join(", ")} fps (median ${fps})`);
-    console.log(JSON.stringify({ tti_ms_100: tti[100], tti_ms_500: tti[500], tti_ms_1000: tti[1000], fps_1000: fps }));
+    const ratio = Math.round((tti[1000] / tti[100]) * 100) / 100;
+    console.log(`1000 steps open in ${ratio}× the time of 100 (target ≤ 1.5)`);
+    console.log(JSON.stringify({ tti_ms_100: tti[100], tti_ms_500: tti[500], tti_ms_1000: tti[1000], fps_1000: fps, ratio_1000_100: ratio }));
   } finally {
     await browser?.close();
     target.stop?.();

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "@/db/embedded";
+import type { FloorConfig } from "./floor-server";
 
 export { freePort };
 
@@ -31,4 +32,19 @@ export async function startServer(port?: number, env: Record<string, string> = {
     await new Promise((r) => setTimeout(r, 250));
   }
   return { url, child, stop: () => child.kill("SIGTERM") };
+}
+
+/** Starts the bare floor server (floor-server.ts) on a free port; resolves when all its workers listen. */
+export async function startFloor(config: Omit<FloorConfig, "port">): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "bench", "floor-server.ts")], {
+    env: { ...process.env, NODE_ENV: "production", FLOOR_CONFIG: JSON.stringify({ ...config, port }) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the floor server did not start in 30 s")), 30_000);
+    child.once("message", () => (clearTimeout(timer), resolve()));
+    child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`the floor server exited (${code})`))));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
 }
