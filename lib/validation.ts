@@ -9,7 +9,7 @@ export function zodFieldErrors(error: z.ZodError): FieldError[] {
 }
 
 /** PostgreSQL text and jsonb cannot hold NUL characters: find them before the database fails on them. */
-function nulCharacterPaths(value: unknown, path: string[] = []): string[] {
+export function nulCharacterPaths(value: unknown, path: string[] = []): string[] {
   if (typeof value === "string") return value.includes("\u0000") ? [path.join(".")] : [];
   if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacterPaths(item, [...path, String(i)]));
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
@@ -18,11 +18,12 @@ function nulCharacterPaths(value: unknown, path: string[] = []): string[] {
   return [];
 }
 
-/** Parses service input, throwing a 400 with every failing field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/** Parses input, throwing a 400 with every failing field; `prefix` names where the input came from ("query"). */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, message?: string, prefix = ""): z.output<S> {
+  const at = (path: string) => (prefix ? (path ? `${prefix}.${path}` : prefix) : path);
   const result = schema.safeParse(input);
-  if (!result.success) throw invalid(zodFieldErrors(result.error));
+  if (!result.success) throw invalid(zodFieldErrors(result.error).map((e) => ({ ...e, path: at(e.path) })), message);
   const nul = nulCharacterPaths(result.data);
-  if (nul.length > 0) throw invalid(nul.map((path) => ({ path, message: "must not contain NUL characters" })));
+  if (nul.length > 0) throw invalid(nul.map((path) => ({ path: at(path), message: "must not contain NUL characters" })), message);
   return result.data;
 }

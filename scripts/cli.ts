@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { disconnect } from "@/db/client";
-import { applyMigrations } from "@/db/migrate";
+import { applyMigrations, migrationsApplied } from "@/db/migrate";
+import { assertConfiguration } from "@/lib/config/check";
 import type { Scope } from "@/lib/access/actions";
 import { createClient } from "@/lib/clients/service";
 import { AppError } from "@/lib/errors";
@@ -32,13 +33,14 @@ async function main(argv: string[]) {
     },
   });
   const [command, sub, arg] = positionals;
+  // A data directory or database that is not migrated yet is migrated first, whatever the command.
+  if (command && command !== "migrate" && !(await migrationsApplied())) await applyMigrations();
   const tenantOperator = async () => operatorPrincipal(await requireTenant(values.tenant ?? ""));
   switch (`${command ?? ""} ${sub ?? ""}`.trim()) {
     case "migrate":
       await applyMigrations();
       return print({ migrated: true });
     case "seed":
-      await applyMigrations();
       return seedDemo();
     case "tenant create": {
       const tenant = await createTenant({ slug: arg ?? "", name: values.name });
@@ -56,16 +58,23 @@ async function main(argv: string[]) {
   }
 }
 
+/** Every failure is one line on stderr and a non-zero exit; SLUICE_DEBUG=1 adds the stack. */
+function oneLine(error: unknown): string {
+  if (error instanceof AppError) {
+    const fields = (error.details.errors ?? []).map((e) => `${e.path || "input"}: ${e.message}`).join("; ");
+    return `${error.message}${fields ? ` (${fields})` : ""} [${error.code}]`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, " ");
+}
+
 try {
+  assertConfiguration();
   await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof AppError) {
-    console.error(JSON.stringify({ error: error.code, message: error.message, ...error.details }, null, 2));
-    process.exitCode = 1;
-  } else {
-    console.error(error);
-    process.exitCode = 1;
-  }
+  console.error(`sluice: ${oneLine(error)}`);
+  if (process.env.SLUICE_DEBUG) console.error(error);
+  process.exitCode = 1;
 } finally {
-  await disconnect();
+  await disconnect().catch(() => undefined);
 }

@@ -2,40 +2,68 @@
 // Node's cluster module: a single `next start` process tops out at one core (see `npm run bench:api`).
 // Token-authenticated /api/v1 calls are answered by lib/http/node-router.ts before Next's routing.
 // Without DATABASE_URL the primary process serves the embedded database, so the workers (and the
-// CLI) share it over its socket.
+// CLI) share it over its socket. A worker that crashes is restarted with backoff; the server stops
+// only when every worker fails at its first start.
 import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { register } from "tsx/esm/api";
 import { root } from "./lib.mjs";
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOSTNAME || undefined;
+register({ tsconfig: path.join(root, "tsconfig.json") });
 
-if (cluster.isPrimary) {
+const RESTART_DELAY_MS = { first: 500, max: 30_000 };
+/** A worker that ran this long is healthy again: its next crash restarts it without delay. */
+const STABLE_AFTER_MS = 60_000;
+
+async function primary() {
+  const { configurationProblems } = await import("../lib/config/check.ts");
+  const problems = configurationProblems();
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`Sluice cannot start: ${problem}`);
+    process.exit(1);
+  }
   let stopDatabase = async () => {};
   if (!process.env.DATABASE_URL) {
-    const { register } = await import("tsx/esm/api");
-    register({ tsconfig: path.join(root, "tsconfig.json") });
     const { embeddedDatabaseUrl, stopEmbedded } = await import("../db/embedded.ts");
     process.env.DATABASE_URL = await embeddedDatabaseUrl();
     stopDatabase = stopEmbedded;
   }
-  const workers = Number(process.env.SLUICE_WORKERS) || Math.min(os.availableParallelism(), 4);
+  const count = Number(process.env.SLUICE_WORKERS) || Math.min(os.availableParallelism(), 4);
   let stopping = false;
-  const startedAt = new Map();
-  const fork = () => startedAt.set(cluster.fork().id, Date.now());
-  for (let i = 0; i < workers; i++) fork();
-  cluster.on("exit", (worker, code) => {
+  let anyListened = false;
+  let firstStartFailures = 0;
+  /** per worker id: when it started, whether it is one of the first, and its slot's recent crashes */
+  const workers = new Map();
+
+  const fork = (slot) => {
+    const worker = cluster.fork();
+    workers.set(worker.id, { startedAt: Date.now(), slot });
+  };
+  cluster.on("listening", () => (anyListened = true));
+  cluster.on("exit", (worker, code, signal) => {
+    const { startedAt, slot } = workers.get(worker.id);
+    workers.delete(worker.id);
     if (stopping) return;
-    if (Date.now() - startedAt.get(worker.id) < 15_000) {
-      console.error(`Sluice worker ${worker.process.pid} failed at start (exit ${code}); stopping.`);
-      void stop(1);
-      return;
+    if (!anyListened && slot.first) {
+      firstStartFailures += 1;
+      if (firstStartFailures === count) {
+        console.error(`Sluice: every worker failed at start (last exit ${code ?? signal}); stopping.`);
+        void stop(1);
+        return;
+      }
     }
-    console.error(`Sluice worker ${worker.process.pid} exited (${code}); starting another.`);
-    fork();
+    slot.first = false;
+    slot.crashes = Date.now() - startedAt > STABLE_AFTER_MS ? 0 : slot.crashes + 1;
+    const delay = slot.crashes === 0 ? 0 : Math.min(RESTART_DELAY_MS.first * 2 ** (slot.crashes - 1), RESTART_DELAY_MS.max);
+    console.error(`Sluice worker ${worker.process.pid} exited (${code ?? signal}); starting another in ${delay} ms.`);
+    setTimeout(() => stopping || fork(slot), delay).unref();
   });
+  for (let i = 0; i < count; i++) fork({ first: true, crashes: 0 });
+
   const stop = async (exitCode = 0) => {
     if (stopping) return;
     stopping = true;
@@ -46,24 +74,21 @@ if (cluster.isPrimary) {
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
-  console.log(`Sluice listening on http://localhost:${port} (${workers} workers)`);
-} else {
+  console.log(`Sluice listening on http://localhost:${port} (${count} workers)`);
+}
+
+async function worker() {
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: root, port, hostname: host ?? "localhost" });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const { register } = await import("tsx/esm/api");
-  register({ tsconfig: path.join(root, "tsconfig.json") });
-  const { serveApi } = await import("../lib/http/node-router.ts");
-  const origin = `http://${host ?? "localhost"}:${port}`;
-  const server = http
-    .createServer(async (req, res) => {
-      if (!(await serveApi(req, res, origin))) await handle(req, res);
-    })
-    .listen(port, host);
+  const { apiFirst } = await import("../lib/http/node-router.ts");
+  const server = http.createServer(apiFirst(`http://${host ?? "localhost"}:${port}`, handle)).listen(port, host);
   process.on("SIGTERM", () => {
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 3000).unref();
   });
 }
+
+await (cluster.isPrimary ? primary() : worker());

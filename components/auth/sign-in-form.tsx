@@ -5,9 +5,8 @@ import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Field, Input } from "@/components/ui/field";
-import { SIGN_IN_ERRORS as MESSAGES } from "@/lib/auth/sign-in-errors";
+import { signInMessage } from "@/lib/auth/sign-in-errors";
 import { submitWith } from "@/components/ui/form-submit";
-
 
 export function SignInForm({ initialError, callbackUrl, ssoName }: { initialError?: string; callbackUrl: string; ssoName?: string }) {
   const [error, setError] = useState(initialError);
@@ -28,7 +27,7 @@ export function SignInForm({ initialError, callbackUrl, ssoName }: { initialErro
         return;
       }
       if (result?.error === "ambiguous") setShowTenant(true);
-      setError(MESSAGES[result?.error ?? "invalid"] ?? MESSAGES.invalid);
+      setError(signInMessage(result?.error ?? undefined));
     });
   }
 

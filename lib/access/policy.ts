@@ -1,6 +1,7 @@
 import type { WorkspaceRole } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { ALL_SCOPES_MARKER } from "@/lib/auth/principal";
+import { recordDenied } from "@/lib/audit/denied";
 import { forbidden, notFound } from "@/lib/errors";
 import {
   SCOPE_ACTIONS,
@@ -26,7 +27,7 @@ export function isPlatformAdmin(p: Principal) {
 }
 
 export function scopeAllows(p: Principal, action: Action) {
-  return p.scopes.some((scope) => scope === ALL_SCOPES_MARKER || SCOPE_ACTIONS[scope as Scope]?.includes(action));
+  return p.scopes.some((scope) => scope === ALL_SCOPES_MARKER || (Object.hasOwn(SCOPE_ACTIONS, scope) && SCOPE_ACTIONS[scope as Scope].includes(action)));
 }
 
 /** What a workspace knows about itself for access decisions. */
@@ -63,10 +64,11 @@ export function can(p: Principal, action: Action, target: { tenantId: string } |
  * Throws unless allowed. A workspace the caller may not enter is a 404 (nothing about it leaks);
  * one it may enter but not act on is a 403, as is a missing token scope.
  */
-export function authorize(p: Principal, action: Action, target: { tenantId: string } | WorkspaceGuard, what = "workspace") {
+export function authorize(p: Principal, action: Action, target: { tenantId: string; id?: string } | WorkspaceGuard, what = "workspace") {
   if (can(p, action, target)) return;
-  if (p.tenantId !== target.tenantId) throw notFound(what);
-  if (isWorkspaceAction(action) && workspaceAccess(p, target as WorkspaceGuard) === "none") throw notFound(what);
+  const hidden = p.tenantId !== target.tenantId || (isWorkspaceAction(action) && workspaceAccess(p, target as WorkspaceGuard) === "none");
+  recordDenied(p, action, target as { tenantId: string; id?: string }, hidden ? 404 : 403, isWorkspaceAction(action) ? what : "tenant");
+  if (hidden) throw notFound(what);
   if (!scopeAllows(p, action)) throw forbidden(`This token lacks a scope that allows ${action}.`);
   throw forbidden(`Your role does not allow ${action}.`);
 }

@@ -11,9 +11,10 @@ export const authConfig = {
     process.env.AUTH_OIDC_ISSUER && process.env.AUTH_OIDC_CLIENT_ID
       ? { issuer: process.env.AUTH_OIDC_ISSUER, clientId: process.env.AUTH_OIDC_CLIENT_ID, clientSecret: process.env.AUTH_OIDC_CLIENT_SECRET ?? "" }
       : null,
+  /** Tokens of an external issuer; never without an audience (start refuses that: lib/config/check.ts). */
   externalJwt: () =>
-    process.env.AUTH_JWT_ISSUER && process.env.AUTH_JWT_JWKS_URL
-      ? { issuer: process.env.AUTH_JWT_ISSUER, audience: process.env.AUTH_JWT_AUDIENCE || "", jwksUrl: process.env.AUTH_JWT_JWKS_URL }
+    process.env.AUTH_JWT_ISSUER && process.env.AUTH_JWT_JWKS_URL && process.env.AUTH_JWT_AUDIENCE
+      ? { issuer: process.env.AUTH_JWT_ISSUER, audience: process.env.AUTH_JWT_AUDIENCE, jwksUrl: process.env.AUTH_JWT_JWKS_URL }
       : null,
 };
 
@@ -24,6 +25,12 @@ function stringList(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   if (typeof value === "string") return value.split(/[\s,]+/).filter(Boolean);
   return [];
+}
+
+/** The e-mail claims of an identity token; `email_verified` counts only when the provider says true. */
+export function emailClaims(claims: Record<string, unknown>) {
+  const email = typeof claims.email === "string" ? claims.email.slice(0, 320) : "";
+  return { email, emailVerified: claims.email_verified === true || claims.email_verified === "true" };
 }
 
 /** Roles, groups and tenant from an identity token's claims, by the configured claim names. */

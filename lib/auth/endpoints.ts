@@ -1,5 +1,6 @@
 import { endpoint, Reply } from "@/lib/http/endpoint";
-import { clientAddress, rateLimit } from "@/lib/http/rate-limit";
+import { clientAddress } from "@/lib/http/peer";
+import { rateLimit } from "@/lib/http/rate-limit";
 import { TOKEN_LIMIT_PER_ADDRESS, TOKEN_LIMIT_PER_CLIENT, tokenRequest, tokenResponse } from "./token-schema";
 import { issueClientToken } from "./tokens";
 
@@ -16,8 +17,8 @@ export const issueToken = endpoint(
     errors: [429],
   },
   async (ctx) => {
-    rateLimit([`token:address:${clientAddress(ctx.request.headers)}`], TOKEN_LIMIT_PER_ADDRESS);
-    rateLimit([`token:client:${ctx.body.client_id}`], TOKEN_LIMIT_PER_CLIENT);
+    await rateLimit([`token:address:${clientAddress(ctx.request.headers)}`], TOKEN_LIMIT_PER_ADDRESS);
+    await rateLimit([`token:client:${ctx.body.client_id}`], TOKEN_LIMIT_PER_CLIENT);
     // RFC 6749 §5.1: responses carrying tokens must not be cached.
     return new Reply(await issueClientToken(ctx.body), { headers: { "cache-control": "no-store", pragma: "no-cache" } });
   },

@@ -1,11 +1,14 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { AppError } from "@/lib/errors";
-import { clientAddress, rateLimit } from "@/lib/http/rate-limit";
+import { clientAddress } from "@/lib/http/peer";
+import { rateLimit } from "@/lib/http/rate-limit";
 import { log } from "@/lib/log/logger";
 import { findTenant } from "@/lib/tenants/service";
-import { upsertExternalUser, verifyPasswordSignIn } from "@/lib/users/service";
-import { authConfig, claimsIdentity } from "./config";
+import { signInExternalUser } from "@/lib/users/external";
+import { verifyPasswordSignIn } from "@/lib/users/sign-in";
+import { authConfig, claimsIdentity, emailClaims } from "./config";
+import { safeCallbackPath } from "./callback-url";
 import { instanceSetting, randomToken } from "./secrets";
 
 export const SIGN_IN_LIMIT_PER_ACCOUNT = 10;
@@ -52,8 +55,8 @@ export async function authOptions(): Promise<AuthOptions> {
         async authorize(credentials, req) {
           const email = (credentials?.email ?? "").trim().toLowerCase();
           try {
-            rateLimit([`sign-in:account:${email}`], SIGN_IN_LIMIT_PER_ACCOUNT);
-            rateLimit([`sign-in:address:${clientAddress(headerBag(req?.headers))}`], SIGN_IN_LIMIT_PER_ADDRESS);
+            await rateLimit([`sign-in:account:${email}`], SIGN_IN_LIMIT_PER_ACCOUNT);
+            await rateLimit([`sign-in:address:${clientAddress(headerBag(req?.headers))}`], SIGN_IN_LIMIT_PER_ADDRESS);
           } catch (error) {
             if (error instanceof AppError) throw new Error("rate_limited");
             throw error;
@@ -67,17 +70,24 @@ export async function authOptions(): Promise<AuthOptions> {
       ...oidcProvider(),
     ],
     callbacks: {
+      /** Only paths of this site: never another host, whatever `callbackUrl` says. */
+      redirect({ url, baseUrl }) {
+        const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+        return `${baseUrl}${safeCallbackPath(path)}`;
+      },
       async jwt({ token, user, account, profile }) {
         if (account?.provider === "oidc" && profile) {
           const claims = profile as Record<string, unknown>;
           const identity = claimsIdentity(claims);
           const tenant = await findTenant(identity.tenant);
           if (!tenant) throw new Error("no_tenant");
-          const person = await upsertExternalUser({
+          const person = await signInExternalUser({
             tenantId: tenant.id,
-            externalId: `${authConfig.oidc()!.issuer}|${claims.sub}`,
-            email: String(claims.email ?? `${claims.sub}@${new URL(authConfig.oidc()!.issuer).hostname}`),
-            name: String(claims.name ?? ""),
+            tenantSlug: tenant.slug,
+            issuer: authConfig.oidc()!.issuer,
+            subject: String(claims.sub),
+            ...emailClaims(claims),
+            name: typeof claims.name === "string" ? claims.name : "",
             roles: identity.roles,
             groups: identity.groups,
           });

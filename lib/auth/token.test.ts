@@ -30,7 +30,7 @@ type TestClient = Awaited<ReturnType<typeof testToken>>;
 
 /** A token request from an address of its own, so the per-address limit stays out of the way. */
 function tokenRequest(body: Record<string, string>, options: { form?: boolean; headers?: Record<string, string> } = {}) {
-  const headers = { "x-forwarded-for": address(), ...options.headers };
+  const headers = { "x-sluice-peer": address(), ...options.headers };
   return options.form ? call(issueToken, { form: body, headers }) : call(issueToken, { body, headers });
 }
 
@@ -166,9 +166,9 @@ describe("POST /oauth/token", () => {
   });
 
   it("refuses a body that is not JSON, or JSON of the wrong shape", async () => {
-    expectFieldErrors(await call(issueToken, { rawBody: "grant_type=client_credentials", headers: { "x-forwarded-for": address() } }), "invalid_json");
-    expectFieldErrors(await call(issueToken, { body: { ...grant(reader), client_id: 12 }, headers: { "x-forwarded-for": address() } }));
-    expectFieldErrors(await call(issueToken, { body: [grant(reader)], headers: { "x-forwarded-for": address() } }));
+    expectFieldErrors(await call(issueToken, { rawBody: "grant_type=client_credentials", headers: { "x-sluice-peer": address() } }), "invalid_json");
+    expectFieldErrors(await call(issueToken, { body: { ...grant(reader), client_id: 12 }, headers: { "x-sluice-peer": address() } }));
+    expectFieldErrors(await call(issueToken, { body: [grant(reader)], headers: { "x-sluice-peer": address() } }));
   });
 
   it("limits token requests per client", async () => {
@@ -184,9 +184,9 @@ describe("POST /oauth/token", () => {
     const from = address();
     for (let i = 0; i < TOKEN_LIMIT_PER_ADDRESS; i++) {
       const wrong = grant(reader, { client_id: `sl_unknown_${i}` });
-      expect((await tokenRequest(wrong, { headers: { "x-forwarded-for": from } })).status).toBe(401);
+      expect((await tokenRequest(wrong, { headers: { "x-sluice-peer": from } })).status).toBe(401);
     }
-    expectProblem(await tokenRequest(grant(reader), { headers: { "x-forwarded-for": from } }), 429, "rate_limited");
+    expectProblem(await tokenRequest(grant(reader), { headers: { "x-sluice-peer": from } }), 429, "rate_limited");
   });
 });
 

@@ -4,13 +4,15 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { database } from "@/db/client";
 import { clients, tenants } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/service";
 import { AppError } from "@/lib/errors";
 import { findTenant } from "@/lib/tenants/service";
-import { upsertExternalUser } from "@/lib/users/service";
+import { signInExternalUser } from "@/lib/users/external";
 import { parseInput } from "@/lib/validation";
-import { ALLOWED_ALGORITHMS, authConfig, claimsIdentity } from "./config";
+import { SCOPES } from "@/lib/access/actions";
+import { ALLOWED_ALGORITHMS, authConfig, claimsIdentity, emailClaims } from "./config";
 import { jwks, signingKey } from "./keys";
-import type { Principal } from "./principal";
+import { ALL_SCOPES_MARKER, type Principal } from "./principal";
 import { secretMatches } from "./secrets";
 import { tokenRequest } from "./token-schema";
 
@@ -42,7 +44,11 @@ export async function issueClientToken(input: z.input<typeof tokenRequest>) {
     .setExpirationTime(`${ttl}s`)
     .setJti(crypto.randomUUID())
     .sign(key.privateKey);
-  await db.update(clients).set({ lastUsedAt: new Date() }).where(eq(clients.id, row.client.id));
+  await db.transaction(async (tx) => {
+    await tx.update(clients).set({ lastUsedAt: new Date() }).where(eq(clients.id, row.client.id));
+    const actor: Principal = { kind: "client", id: row.client.id, subject: row.client.clientId, name: row.client.name, tenantId: row.client.tenantId, tenantSlug: row.tenantSlug, roles: row.client.roles, groups: [], scopes: requested };
+    await recordAudit(tx, actor, { action: "token.issue", targetType: "client", targetId: row.client.id, after: { clientId: row.client.clientId, scopes: requested, expiresIn: ttl } });
+  });
   return { access_token: token, token_type: "Bearer" as const, expires_in: ttl, scope: requested.join(" ") };
 }
 
@@ -85,21 +91,33 @@ async function clientPrincipal(payload: JWTPayload): Promise<Principal> {
   };
 }
 
+/**
+ * The scopes of an external token: the Sluice scopes it carries limit it; a token with none acts with
+ * what a signed-in browser user may do (its roles and the user's memberships decide). `*` is refused.
+ */
+function externalScopes(payload: JWTPayload): string[] {
+  const claimed = typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : Array.isArray(payload.scp) ? payload.scp.map(String) : [];
+  if (claimed.includes(ALL_SCOPES_MARKER)) throw unauthorized("The scope '*' is not accepted from an external issuer.");
+  const sluiceScopes = claimed.filter((scope) => (SCOPES as readonly string[]).includes(scope));
+  return sluiceScopes.length > 0 ? sluiceScopes : [ALL_SCOPES_MARKER];
+}
+
 async function externalPrincipal(payload: JWTPayload): Promise<Principal> {
   const identity = claimsIdentity(payload as Record<string, unknown>);
+  const scopes = externalScopes(payload);
   const tenant = await findTenant(identity.tenant);
   if (!tenant) throw unauthorized("The token's tenant is not known here.");
-  const email = typeof payload.email === "string" ? payload.email : `${payload.sub}@${new URL(String(payload.iss)).hostname}`;
-  const user = await upsertExternalUser({
+  const user = await signInExternalUser({
     tenantId: tenant.id,
-    externalId: `${payload.iss}|${payload.sub}`,
-    email,
+    tenantSlug: tenant.slug,
+    issuer: String(payload.iss),
+    subject: String(payload.sub),
+    ...emailClaims(payload as Record<string, unknown>),
     name: typeof payload.name === "string" ? payload.name : "",
     roles: identity.roles,
     groups: identity.groups,
   });
-  const scopes = typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : [];
-  return { kind: "user", id: user.id, subject: user.email, name: user.name || user.email, tenantId: tenant.id, tenantSlug: tenant.slug, roles: identity.roles, groups: identity.groups, scopes };
+  return { kind: "user", id: user.id, subject: user.email || user.externalId!, name: user.name || user.email || String(payload.sub), tenantId: tenant.id, tenantSlug: tenant.slug, roles: identity.roles, groups: identity.groups, scopes };
 }
 
 /** Verifies a bearer token from Sluice or the configured external issuer: signature, iss, aud, exp, nbf, alg. */
@@ -124,7 +142,7 @@ export async function verifyBearer(token: string): Promise<Principal> {
       remoteJwks.set(external!.jwksUrl, keys);
       ({ payload } = await jwtVerify(token, keys, {
         issuer,
-        audience: external!.audience || undefined,
+        audience: external!.audience,
         algorithms: ALLOWED_ALGORITHMS,
         requiredClaims: ["exp", "sub"],
       }));

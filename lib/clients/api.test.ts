@@ -18,7 +18,7 @@ async function tenantWithAdmin(prefix = "cl") {
 function requestToken(clientId: string, clientSecret: string, scope?: string) {
   return call(issueToken, {
     body: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, ...(scope ? { scope } : {}) },
-    headers: { "x-forwarded-for": `10.1.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
+    headers: { "x-sluice-peer": `10.1.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
   });
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ALL_SCOPES_MARKER, type Principal } from "@/lib/auth/principal";
 import { sessionPrincipal } from "@/lib/auth/session";
@@ -7,7 +6,9 @@ import { verifyBearer } from "@/lib/auth/tokens";
 import type { Scope } from "@/lib/access/actions";
 import { AppError, invalid } from "@/lib/errors";
 import { log, withRequestContext } from "@/lib/log/logger";
-import { zodFieldErrors } from "@/lib/validation";
+import { parseInput } from "@/lib/validation";
+import { bodyText, readRequestBody } from "./body";
+import { assertNoForbiddenKeys, parseJsonBody } from "./json";
 import { problemResponse } from "./problem";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -55,45 +56,51 @@ export class Reply {
 }
 
 const emptyObject = z.object({});
+/** Versions are PostgreSQL integers. */
+const MAX_VERSION = 2_147_483_647;
 
-async function readBody(request: Request, format: BodyFormat): Promise<unknown> {
-  const type = request.headers.get("content-type") ?? "";
-  const text = await request.text();
-  if (format === "json-or-form" && type.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(text));
+/** Parses a body already read (and capped) by `readRequestBody`. */
+function parseBody(bytes: Uint8Array, type: string, format: BodyFormat): unknown {
+  const text = bodyText(bytes);
+  if (format === "json-or-form" && type.includes("application/x-www-form-urlencoded")) {
+    const form = Object.fromEntries(new URLSearchParams(text));
+    assertNoForbiddenKeys(form, "");
+    return form;
+  }
   if (format === "json-or-yaml" && /yaml/.test(type)) return text;
   if (!text.trim()) return {};
+  if (format !== "json-or-yaml") return parseJsonBody(text);
   try {
-    return JSON.parse(text);
+    return parseJsonBody(text);
   } catch {
-    if (format === "json-or-yaml") {
-      try {
-        parseYaml(text);
-        return text;
-      } catch {
-        // falls through to the JSON error
-      }
-    }
-    throw new AppError(400, "invalid_json", "The request body is not valid JSON.", { errors: [{ path: "", message: "not valid JSON" }] });
+    return text; // YAML: the service parses it and reports what is wrong
   }
 }
 
-function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): z.output<S> {
+/** Path parameters and query values are plain text: no NUL or other control characters, bounded length. */
+const MAX_PARAM_LENGTH = 1024;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function assertPlainText(values: Record<string, string>, where: "params" | "query") {
+  assertNoForbiddenKeys(values, where);
+  const errors = Object.entries(values).flatMap(([name, value]) => {
+    if (value.length > MAX_PARAM_LENGTH) return [{ path: `${where}.${name}`, message: `longer than ${MAX_PARAM_LENGTH} characters` }];
+    if (CONTROL_CHARACTER.test(value)) return [{ path: `${where}.${name}`, message: "must not contain NUL or other control characters" }];
+    return [];
+  });
+  if (errors.length > 0) throw invalid(errors, `The ${where === "params" ? "path" : "query string"} is not valid.`);
+}
+
+function parsePart<S extends z.ZodType>(schema: S | undefined, value: unknown, where: "params" | "query" | "body"): z.output<S> {
   if (!schema) return value as z.output<S>;
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw invalid(
-      zodFieldErrors(result.error).map((e) => ({ ...e, path: where === "body" ? e.path : `${where}.${e.path}` })),
-      `The ${where === "body" ? "request body" : where} is not valid.`,
-    );
-  }
-  return result.data;
+  return parseInput(schema, value, `The ${where === "body" ? "request body" : where} is not valid.`, where === "body" ? "" : where);
 }
 
 function parseIfMatch(request: Request): number | undefined {
   const header = request.headers.get("if-match");
   if (!header) return undefined;
-  const match = /^(?:W\/)?"(\d+)"$/.exec(header.trim());
-  if (!match) throw new AppError(400, "invalid_if_match", 'If-Match must be an ETag as returned by GET, e.g. "3".');
+  const match = /^(?:W\/)?"(\d{1,10})"$/.exec(header.trim());
+  if (!match || Number(match[1]) > MAX_VERSION) throw new AppError(400, "invalid_if_match", 'If-Match must be an ETag as returned by GET, e.g. "3".');
   return Number(match[1]);
 }
 
@@ -115,6 +122,12 @@ async function resolvePrincipal(request: Request): Promise<Principal> {
   return session;
 }
 
+/** A client's request id when it is a plain token, else a fresh one (it is echoed in a header and logs). */
+function requestIdOf(request: Request) {
+  const given = request.headers.get("x-request-id");
+  return given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
 export type Endpoint = {
   spec: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>;
   handle: (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -126,23 +139,28 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
   handler: (ctx: EndpointContext<P, Q, B>) => Promise<unknown>,
 ): Endpoint {
   const handle = async (request: Request, context: { params: Promise<Record<string, string>> }) => {
-    const requestId = request.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+    const requestId = requestIdOf(request);
     return withRequestContext(requestId, async () => {
       const started = performance.now();
       let response: Response;
       let principal: Principal | undefined;
       try {
+        // The body is read (and capped) before the token is checked: an oversized body costs nothing more.
+        const body = spec.body ? await readRequestBody(request) : undefined;
         principal = spec.scope ? await resolvePrincipal(request) : undefined;
         if (principal && spec.scope && !principal.scopes.includes(ALL_SCOPES_MARKER) && !principal.scopes.includes(spec.scope)) {
           throw new AppError(403, "insufficient_scope", `This endpoint needs the '${spec.scope}' scope.`, { requiredScope: spec.scope });
         }
         const url = new URL(request.url);
+        const rawParams = await context.params;
         const rawQuery = Object.fromEntries(url.searchParams);
+        assertPlainText(rawParams, "params");
+        assertPlainText(rawQuery, "query");
         const ctx: EndpointContext<P, Q, B> = {
           principal: principal as Principal,
-          params: parsePart(spec.params, await context.params, "params"),
+          params: parsePart(spec.params, rawParams, "params"),
           query: parsePart(spec.query ?? (emptyObject.strict() as unknown as Q), rawQuery, "query"),
-          body: spec.body ? parsePart(spec.body, await readBody(request, spec.bodyFormat ?? "json"), "body") : (undefined as z.output<B>),
+          body: body ? parsePart(spec.body, parseBody(body, request.headers.get("content-type") ?? "", spec.bodyFormat ?? "json"), "body") : (undefined as z.output<B>),
           ifMatch: parseIfMatch(request),
           request,
           requestId,

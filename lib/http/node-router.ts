@@ -1,6 +1,13 @@
+import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { AppError } from "@/lib/errors";
+import { readIncomingBody } from "./body";
 import type { Endpoint } from "./endpoint";
 import { allEndpoints } from "./openapi";
+import { log } from "@/lib/log/logger";
+import { PEER_HEADER } from "./peer";
+import { problemResponse } from "./problem";
+import { securityHeaders, servedOverHttps } from "./security-headers";
 
 /**
  * Serves token-authenticated `/api/v1` calls straight from the endpoint registry (the one that also
@@ -27,38 +34,86 @@ function compile(endpoint: Endpoint): Route {
 
 const routes = allEndpoints().map(compile);
 
+function decodeSegment(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError(400, "invalid_path", "The path has a malformed percent-encoding.", { errors: [{ path: `params.${name}`, message: "malformed percent-encoding" }] });
+  }
+}
+
 function match(method: string, pathname: string) {
   for (const route of routes) {
     if (route.method !== method) continue;
     const found = route.pattern.exec(pathname);
-    if (found) return { route, params: Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(found[i + 1])])) };
+    if (found) return { route, params: Object.fromEntries(route.params.map((name, i) => [name, decodeSegment(name, found[i + 1])])) };
   }
   return undefined;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  if (req.method === "GET" || req.method === "HEAD") return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+function send(res: ServerResponse, response: Response, extra: Record<string, string>) {
+  res.statusCode = response.status;
+  response.headers.forEach((value, key) => res.setHeader(key, value));
+  for (const [key, value] of Object.entries(extra)) res.setHeader(key, value);
+  return response.arrayBuffer().then((body) => res.end(body.byteLength > 0 ? Buffer.from(body) : undefined));
 }
 
-/** Answers the request and returns true when it is an API call this router serves; else false. */
+/**
+ * Answers the request and returns true when it is an API call this router serves; else false.
+ * Malformed API paths and oversized bodies are answered here too, as problem+json: Next would
+ * answer them with a page, or read the whole body first.
+ */
 export async function serveApi(req: IncomingMessage, res: ServerResponse, origin: string): Promise<boolean> {
   const url = new URL(req.url ?? "/", origin);
   if (!url.pathname.startsWith("/api/v1/")) return false;
-  const found = match(req.method ?? "GET", url.pathname);
+  const extra = securityHeaders({ https: servedOverHttps(url.href, req.headers["x-forwarded-proto"] as string | undefined) });
+  let found: ReturnType<typeof match>;
+  try {
+    found = match(req.method ?? "GET", url.pathname);
+  } catch (error) {
+    await send(res, problemResponse(error, randomUUID()), extra);
+    return true;
+  }
   if (!found || (found.route.endpoint.spec.scope && !req.headers.authorization)) return false;
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
     if (typeof value === "string") headers.set(key, value);
     else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
   }
-  const body = await readBody(req);
-  const request = new Request(url, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+  let body: Uint8Array<ArrayBuffer> | undefined;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    try {
+      body = await readIncomingBody(req);
+    } catch (error) {
+      // Stop reading an oversized body: answer and close the connection.
+      res.setHeader("connection", "close");
+      res.once("finish", () => req.destroy());
+      await send(res, problemResponse(error, randomUUID()), extra);
+      return true;
+    }
+  }
+  const request = new Request(url, { method: req.method, headers, body });
   const response = await found.route.endpoint.handle(request, { params: Promise.resolve(found.params) });
-  res.statusCode = response.status;
-  response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
+  await send(res, response, extra);
   return true;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+/**
+ * The production server's request listener: records the TCP peer (for rate limits; a client's own
+ * header of that name is replaced), answers from the API registry, and hands the rest to `fallback`
+ * (Next.js). A failure nobody caught is a 500 problem, never a crashed worker.
+ */
+export function apiFirst(origin: string, fallback: Listener): Listener {
+  return async (req, res) => {
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
+    try {
+      if (!(await serveApi(req, res, origin))) await fallback(req, res);
+    } catch (error) {
+      log().error({ err: error }, "unhandled error in the request listener");
+      if (res.headersSent) return void res.end();
+      await send(res, problemResponse(error, randomUUID()), securityHeaders({ https: false }));
+    }
+  };
 }

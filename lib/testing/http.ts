@@ -1,4 +1,6 @@
+import { randomInt } from "node:crypto";
 import { expect } from "vitest";
+import { PEER_HEADER } from "@/lib/http/peer";
 import type { Endpoint } from "@/lib/http/endpoint";
 
 export type CallOptions = {
@@ -20,7 +22,8 @@ export type CallResult = { status: number; headers: Headers; body: any; text: st
 export async function call(endpoint: Endpoint, options: CallOptions = {}): Promise<CallResult> {
   const url = new URL(`http://localhost/api/v1${endpoint.spec.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(options.params?.[k] ?? k))}`);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { ...options.headers };
+  // As the production server would: the caller's address, a different one per call unless a test fixes it.
+  const headers: Record<string, string> = { [PEER_HEADER]: `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`, ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
   if (options.form !== undefined) {

@@ -21,7 +21,7 @@ import * as workflows from "./service";
 const tag = "Workflows";
 const inWorkspace = z.object({ id: z.string() });
 const byName = z.object({ id: z.string(), name: z.string() });
-const byVersion = byName.extend({ version: z.coerce.number().int().min(1) });
+const byVersion = byName.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
 
 export const listWorkflows = endpoint(
   { method: "GET", path: "/workspaces/{id}/workflows", summary: "List a workspace's workflows (search, label filter)", tag, scope: "workflows:read", params: inWorkspace, query: listWorkflowsQuery, response: workflowList },

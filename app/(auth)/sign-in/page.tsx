@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { authConfig } from "@/lib/auth/config";
-import { SIGN_IN_ERRORS } from "@/lib/auth/sign-in-errors";
+import { signInMessage } from "@/lib/auth/sign-in-errors";
 import { sessionPrincipal } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -19,8 +20,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <p className="mt-1 text-sm text-fg-muted">Sign in to your control panel</p>
         </div>
         <SignInForm
-          initialError={error ? (SIGN_IN_ERRORS[error] ?? SIGN_IN_ERRORS.invalid) : undefined}
-          callbackUrl={callbackUrl && callbackUrl.startsWith("/") ? callbackUrl : "/workspaces"}
+          initialError={error ? signInMessage(error) : undefined}
+          callbackUrl={safeCallbackPath(callbackUrl)}
           ssoName={oidc ? process.env.AUTH_OIDC_NAME || "Single sign-on" : undefined}
         />
       </div>
