@@ -75,4 +75,17 @@ test.describe("single sign-on through the local OpenID Connect provider", () => 
     await expect(page.getByRole("link", { name: DATA })).toHaveCount(0);
     await shot(page, "sso-oscar-workspaces");
   });
+
+  test("an account whose e-mail equals the seeded admin's signs in as itself and does not see the admin's workspaces", async ({ page }) => {
+    await ssoSignIn(page, "mallory");
+    await expect(page).toHaveURL(new RegExp(`^${E2E.baseURL}/workspaces$`));
+    await expect(page.getByTestId("current-user")).toHaveText(OIDC_ACCOUNTS.mallory.name);
+    await expect(page.getByRole("link", { name: DATA })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: OPS })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Machine clients" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "New workspace" })).toHaveCount(0);
+    expect((await page.goto(`/workspaces/${ids[OPS]}`))?.status()).toBe(404);
+    expect((await page.goto("/clients"))?.status()).not.toBe(200);
+    await shot(page, "sso-lookalike-not-admin");
+  });
 });

@@ -5,4 +5,6 @@ export const OIDC_CLIENT = { clientId: "sluice-e2e", clientSecret: "sluice-e2e-c
 export const OIDC_ACCOUNTS = {
   dana: { password: "dana-Passw0rd", email: "dana@sso.example", name: "Dana Data", roles: ["data-team"], groups: ["analytics"] },
   oscar: { password: "oscar-Passw0rd", email: "oscar@sso.example", name: "Oscar Ops", roles: ["ops"], groups: ["platform"] },
+  // An account at the provider whose (verified) e-mail equals the seeded local admin's: it must not become the admin.
+  mallory: { password: "mallory-Passw0rd", email: "admin@demo.local", name: "Mallory Lookalike", roles: [], groups: [] },
 };

@@ -94,4 +94,18 @@ describe("external identities are keyed by issuer and subject, never by e-mail a
     const db = await database();
     expect(await db.select().from(users).where(eq(users.externalId, `${ISSUER}|${subject}`))).toHaveLength(1);
   });
+
+  it("adding a member by e-mail means the local account, not a look-alike identity", async () => {
+    const email = `member-${randomBytes(3).toString("hex")}@example.test`;
+    const lookalike = await signInExternalUser(identity({ email }));
+    const local = await testUser(tenant.slug, admin, { email });
+    const ws = await createWorkspace(admin, { name: `members-${randomBytes(3).toString("hex")}` });
+    const member = await addMember(admin, { workspaceId: ws.id, email, role: "viewer" });
+    expect(member.id).toBe(local.id);
+    expect(member.id).not.toBe(lookalike.id);
+    const onlyExternal = `twins-${randomBytes(3).toString("hex")}@example.test`;
+    await signInExternalUser(identity({ email: onlyExternal }));
+    await signInExternalUser(identity({ email: onlyExternal }));
+    await expect(addMember(admin, { workspaceId: ws.id, email: onlyExternal, role: "viewer" })).rejects.toMatchObject({ status: 409, code: "ambiguous_email" });
+  });
 });

@@ -184,12 +184,19 @@ export async function listMembers(p: Principal, input: { workspaceId: string }):
 async function findMemberPrincipal(p: Principal, input: { email?: string; clientId?: string }) {
   const db = await database();
   if (input.email) {
-    const [user] = await db
+    // A local account and external identities may share an e-mail: the local account is meant;
+    // among external identities only, the e-mail must name exactly one.
+    const matches = await db
       .select()
       .from(users)
       .where(and(eq(users.tenantId, p.tenantId), eq(users.email, input.email.toLowerCase())))
-      .limit(1);
+      .orderBy(sql`${users.passwordHash} is null`, asc(users.createdAt))
+      .limit(2);
+    const [user, other] = matches;
     if (!user) throw new AppError(404, "user_not_found", "No user with this e-mail exists in your tenant.", { errors: [{ path: "email", message: "no such user" }] });
+    if (other && !user.passwordHash) {
+      throw conflict("ambiguous_email", "Several people from identity providers share this e-mail; add them by role rules instead.", { errors: [{ path: "email", message: "shared by several external identities" }] });
+    }
     return { kind: "user" as const, id: user.id, subject: user.email, name: user.name || user.email };
   }
   const [client] = await db
