@@ -45,6 +45,12 @@ export const workspaces = pgTable(
     /** Flowify-style rules: a list of role lists; entry needs ALL roles of ANY list */
     accessRules: jsonb("access_rules").$type<string[][]>().notNull().default([]),
     hidden: boolean("hidden").notNull().default(false),
+    /** runs of this workspace that may run at once (null: no limit); more wait as `queued` */
+    maxConcurrentRuns: integer("max_concurrent_runs"),
+    /** Frinx's rule: `all` members see every run, `own`: viewers see only the runs they started */
+    runVisibility: text("run_visibility").$type<"all" | "own">().notNull().default("all"),
+    /** step kinds its workflows may use (null: all); chosen by tenant admins */
+    allowedStepKinds: text("allowed_step_kinds").array(),
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
