@@ -9,17 +9,14 @@ env.E2E_PORT ||= "3210";
 env.E2E_OIDC_PORT ||= "3211";
 env.E2E_ADMIN_PASSWORD ||= "e2e-Admin-Passw0rd";
 
-/** A fresh database per run: a new one on TEST_DATABASE_URL's server, else a temporary embedded data dir. */
-if (env.TEST_DATABASE_URL) {
-  if (!env.E2E_DATABASE_URL) {
-    const url = new URL(env.TEST_DATABASE_URL);
-    const base = (decodeURIComponent(url.pathname.slice(1)) || "sluice").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
-    url.pathname = `/${`${base}_e2e_${env.E2E_RUN_ID}`.slice(0, 63)}`;
-    env.E2E_DATABASE_URL = url.toString();
-  }
-} else {
-  env.E2E_DATA_DIR ||= path.join(os.tmpdir(), `sluice-e2e-${env.E2E_RUN_ID}`);
+/** A fresh database per run: a new one on TEST_DATABASE_URL's server, else an embedded one; a temporary data dir (master key file) either way. */
+if (env.TEST_DATABASE_URL && !env.E2E_DATABASE_URL) {
+  const url = new URL(env.TEST_DATABASE_URL);
+  const base = (decodeURIComponent(url.pathname.slice(1)) || "sluice").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
+  url.pathname = `/${`${base}_e2e_${env.E2E_RUN_ID}`.slice(0, 63)}`;
+  env.E2E_DATABASE_URL = url.toString();
 }
+env.E2E_DATA_DIR ||= path.join(os.tmpdir(), `sluice-e2e-${env.E2E_RUN_ID}`);
 
 export const E2E = {
   port: Number(env.E2E_PORT),
@@ -35,8 +32,7 @@ export const E2E = {
 export function databaseEnv(): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...process.env };
   delete out.DATABASE_URL;
-  delete out.SLUICE_DATA_DIR;
+  out.SLUICE_DATA_DIR = E2E.dataDir;
   if (E2E.databaseUrl) out.DATABASE_URL = E2E.databaseUrl;
-  else out.SLUICE_DATA_DIR = E2E.dataDir;
   return out;
 }

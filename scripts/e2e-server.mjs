@@ -1,7 +1,7 @@
 // The web server of the end-to-end suite (started by playwright.config.ts; usable alone too):
 //  1. a real OpenID Connect provider on loopback (e2e/oidc/provider.mjs),
 //  2. a FRESH database: a new database on TEST_DATABASE_URL's server (E2E_DATABASE_URL), or a new
-//     embedded one in a temporary SLUICE_DATA_DIR (E2E_DATA_DIR),
+//     embedded one; either way a temporary SLUICE_DATA_DIR (E2E_DATA_DIR) for the master key file,
 //  3. `sluice seed` with a known admin password, then the production server (scripts/serve.mjs) wired to the provider.
 // On SIGTERM/SIGINT it stops Sluice and the provider and removes the database.
 import { spawn, spawnSync } from "node:child_process";
@@ -26,7 +26,7 @@ if (!databaseUrl && env.TEST_DATABASE_URL) {
   url.pathname = `/${decodeURIComponent(url.pathname.slice(1)) || "sluice"}_e2e_${runId}`;
   databaseUrl = url.toString();
 }
-const dataDir = databaseUrl ? undefined : env.E2E_DATA_DIR || path.join(os.tmpdir(), `sluice-e2e-${runId}`);
+const dataDir = env.E2E_DATA_DIR || path.join(os.tmpdir(), `sluice-e2e-${runId}`);
 
 /** Runs `fn` on a maintenance connection to the server that holds the e2e database. */
 async function onServer(fn) {
@@ -49,12 +49,12 @@ const dbName = databaseUrl ? decodeURIComponent(new URL(databaseUrl).pathname.sl
 const quoted = dbName && `"${dbName.replace(/"/g, '""')}"`;
 
 async function createDatabase() {
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (databaseUrl) {
     await onServer((c) => c.query(`CREATE DATABASE ${quoted}`));
-    log(`fresh database ${dbName}`);
+    log(`fresh database ${dbName}, data directory ${dataDir}`);
   } else {
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
     log(`fresh embedded database in ${dataDir}`);
   }
 }
@@ -62,17 +62,15 @@ async function createDatabase() {
 async function dropDatabase() {
   if (databaseUrl) {
     await onServer((c) => c.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`)).catch((e) => log(`could not drop ${dbName}: ${e.message}`));
-  } else {
-    rmSync(dataDir, { recursive: true, force: true });
   }
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 // Request logs stay out of the test output unless asked for (LOG_LEVEL=info).
 const appEnv = { LOG_LEVEL: "warn", ...env, NODE_ENV: "production", PORT: String(port), NEXTAUTH_URL: baseURL, SLUICE_ADMIN_PASSWORD: env.E2E_ADMIN_PASSWORD || "e2e-Admin-Passw0rd" };
 delete appEnv.DATABASE_URL;
-delete appEnv.SLUICE_DATA_DIR;
+appEnv.SLUICE_DATA_DIR = dataDir;
 if (databaseUrl) appEnv.DATABASE_URL = databaseUrl;
-else appEnv.SLUICE_DATA_DIR = dataDir;
 
 let oidc;
 let server;

@@ -1,11 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "@/db/embedded";
 import type { FloorConfig } from "./floor-server";
 
-export { freePort };
+/** A port on loopback that nothing listens on now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once("error", reject);
+  });
+}
 
 /** Benchmarks run on DATABASE_URL when set, else on a fresh embedded database in a temp dir. */
 export function benchDataDir() {
