@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { database } from "@/db/client";
 import { settings } from "@/db/schema";
+import { open, seal, type SealContext } from "@/lib/crypto/envelope";
 
 export function randomToken(bytes = 32) {
   return randomBytes(bytes).toString("base64url");
@@ -18,12 +19,26 @@ export function secretMatches(secret: string, hash: string) {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A value generated once per installation and kept in the database, shared by every instance. */
+type SealedSetting = { sealed: string };
+const isSealedSetting = (value: unknown): value is SealedSetting => typeof value === "object" && value !== null && typeof (value as SealedSetting).sealed === "string";
+const settingContext = (key: string): SealContext => ({ purpose: "instance-setting", owner: key, version: 1 });
+const sealSetting = (key: string, value: unknown): SealedSetting => ({ sealed: seal(JSON.stringify(value), settingContext(key)) });
+
+/**
+ * A value generated once per installation and shared by every instance: kept in the database, sealed
+ * under the master key. A value stored in plain by older code is sealed at first use.
+ */
 export async function instanceSetting<T>(key: string, create: () => T | Promise<T>): Promise<T> {
   const db = await database();
-  const [existing] = await db.select().from(settings).where(eq(settings.key, key));
-  if (existing) return existing.value as T;
-  await db.insert(settings).values({ key, value: await create() }).onConflictDoNothing();
-  const [stored] = await db.select().from(settings).where(eq(settings.key, key));
-  return stored.value as T;
+  let [row] = await db.select().from(settings).where(eq(settings.key, key));
+  if (!row) {
+    await db.insert(settings).values({ key, value: sealSetting(key, await create()) }).onConflictDoNothing();
+    [row] = await db.select().from(settings).where(eq(settings.key, key));
+  }
+  if (isSealedSetting(row.value)) return JSON.parse(open(row.value.sealed, settingContext(key))) as T;
+  await db
+    .update(settings)
+    .set({ value: sealSetting(key, row.value) })
+    .where(and(eq(settings.key, key), eq(settings.value, row.value)));
+  return row.value as T;
 }

@@ -1,26 +1,35 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
-import { instanceSetting, randomToken } from "@/lib/auth/secrets";
+import { eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { secretDataKeys } from "@/db/schema";
+import { newDataKey, open, seal, unwrapKey, wrapKey, type SealContext } from "@/lib/crypto/envelope";
 
 /**
- * The embedded secret store: AES-256-GCM with a key from SLUICE_SECRET_KEY, else one generated at
- * first use and kept in the database (set SLUICE_SECRET_KEY in production so the key lives apart from the data).
+ * The embedded secret store: each workspace has a data key of its own, kept in the database only
+ * wrapped under the master key; each secret value is sealed with it, bound to the workspace, the
+ * secret's name and its version, so a value copied to another row does not open.
  */
-async function key() {
-  const material = process.env.SLUICE_SECRET_KEY || (await instanceSetting("secret-key", () => randomToken(32)));
-  return createHash("sha256").update(material).digest();
+export type SecretRef = { workspaceId: string; name: string; version: number };
+type Executor = Pick<Database, "select" | "insert">;
+
+const dataKeyContext = (workspaceId: string): SealContext => ({ purpose: "secret-data-key", owner: workspaceId, version: 1 });
+const valueContext = (ref: SecretRef): SealContext => ({ purpose: "secret-value", owner: `${ref.workspaceId}/${ref.name}`, version: ref.version });
+
+/** The workspace's data key, created at first use (whoever inserts first wins; everyone reads the winner). */
+async function dataKey(db: Executor, workspaceId: string): Promise<Buffer> {
+  const read = () => db.select({ wrappedKey: secretDataKeys.wrappedKey }).from(secretDataKeys).where(eq(secretDataKeys.workspaceId, workspaceId));
+  let [row] = await read();
+  if (!row) {
+    await db.insert(secretDataKeys).values({ workspaceId, wrappedKey: wrapKey(newDataKey(), dataKeyContext(workspaceId)) }).onConflictDoNothing();
+    [row] = await read();
+  }
+  return unwrapKey(row.wrappedKey, dataKeyContext(workspaceId));
 }
 
-export async function seal(plaintext: string): Promise<string> {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", await key(), iv);
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return ["v1", iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(".");
+/** `db` is the transaction when there is one: embedded PGlite serves one session, where a second connection would wait for it. */
+export async function sealSecretValue(db: Executor, ref: SecretRef, value: string): Promise<string> {
+  return seal(value, valueContext(ref), await dataKey(db, ref.workspaceId));
 }
 
-export async function unseal(sealed: string): Promise<string> {
-  const [version, iv, tag, body] = sealed.split(".");
-  if (version !== "v1") throw new Error("unknown secret format");
-  const decipher = createDecipheriv("aes-256-gcm", await key(), Buffer.from(iv, "base64"));
-  decipher.setAuthTag(Buffer.from(tag, "base64"));
-  return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+export async function openSecretValue(db: Executor, ref: SecretRef, ciphertext: string): Promise<string> {
+  return open(ciphertext, valueContext(ref), await dataKey(db, ref.workspaceId));
 }

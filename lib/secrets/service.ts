@@ -4,10 +4,11 @@ import { database } from "@/db/client";
 import { secrets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
 import type { Principal } from "@/lib/auth/principal";
-import { conflict } from "@/lib/errors";
+import { conflict, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace } from "@/lib/workspaces/guard";
-import { seal } from "./embedded-store";
+import { openSecretValue, sealSecretValue } from "./embedded-store";
+import { legacySecretsResealed } from "./legacy";
 
 export const secretName = z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/, "letters, digits, '.', '_' and '-' (at most 128)");
 
@@ -18,10 +19,12 @@ export async function createSecret(p: Principal, input: z.input<typeof createSec
   const data = parseInput(createSecretInput, input);
   const ws = await enterWorkspace(p, data.workspaceId, "secret.write");
   assertActive(ws);
-  const ciphertext = await seal(data.value);
+  await legacySecretsResealed();
   const db = await database();
+  const version = 1;
+  const ciphertext = await sealSecretValue(db, { workspaceId: ws.id, name: data.name, version }, data.value);
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(secrets).values({ tenantId: p.tenantId, workspaceId: ws.id, name: data.name, ciphertext }).onConflictDoNothing().returning();
+    const [row] = await tx.insert(secrets).values({ tenantId: p.tenantId, workspaceId: ws.id, name: data.name, version, ciphertext }).onConflictDoNothing().returning();
     if (!row) throw conflict("secret_exists", `A secret named ${data.name} already exists in this workspace.`);
     await recordAudit(tx, p, { action: "secret.create", targetType: "secret", targetId: row.id, workspaceId: ws.id, after: { name: row.name } });
     return { name: row.name, createdAt: row.createdAt.toISOString() };
@@ -38,4 +41,13 @@ export async function secretNamesOf(workspaceId: string): Promise<string[]> {
   const db = await database();
   const rows = await db.select({ name: secrets.name }).from(secrets).where(and(eq(secrets.workspaceId, workspaceId))).orderBy(asc(secrets.name));
   return rows.map((r) => r.name);
+}
+
+/** A secret's value, for the engine to hand to a run. Internal: no principal, no access check here. */
+export async function revealSecretValue(workspaceId: string, name: string): Promise<string> {
+  await legacySecretsResealed();
+  const db = await database();
+  const [row] = await db.select().from(secrets).where(and(eq(secrets.workspaceId, workspaceId), eq(secrets.name, name)));
+  if (!row) throw notFound("secret");
+  return openSecretValue(db, row, row.ciphertext);
 }
