@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino from "pino";
+import { defaultMessageWithoutParams, serializeError } from "./error-serializer";
 
 /** Structured JSON logs. Secrets and tokens never reach a log line: these paths are censored. */
 const REDACT = [
@@ -19,11 +20,20 @@ const REDACT = [
   "headers.cookie",
 ];
 
-const root = pino({
+const options: pino.LoggerOptions = {
   level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
   base: { service: "sluice" },
   redact: { paths: REDACT, censor: "[redacted]" },
-});
+  serializers: { err: serializeError, error: serializeError },
+  hooks: { logMethod: defaultMessageWithoutParams },
+};
+
+/** A logger with Sluice's settings, writing to `destination` (standard output unless given). */
+export function createLogger(destination?: pino.DestinationStream): pino.Logger {
+  return destination ? pino(options, destination) : pino(options);
+}
+
+const root = createLogger();
 
 type RequestContext = { requestId: string; log: pino.Logger };
 const storage = new AsyncLocalStorage<RequestContext>();
