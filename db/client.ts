@@ -39,6 +39,12 @@ export async function databaseUrl(): Promise<string> {
   return holder.__sluiceDb!.url;
 }
 
+/** Whether the database is the embedded PGlite (one session shared by every connection). */
+export async function isEmbedded(): Promise<boolean> {
+  await connect();
+  return holder.__sluiceDb!.embedded;
+}
+
 /**
  * A name for a server-side prepared statement, or "" (unnamed) on embedded PGlite: its socket
  * connections share one session, where a name prepared by one connection collides with another's.

@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { dataDir } from "../lib/data-dir";
+import { SessionQueue } from "./embedded-queue";
 
 /**
  * Embedded PostgreSQL (PGlite) for when DATABASE_URL is unset. PGlite is one session inside this
@@ -63,6 +64,10 @@ export async function serveEmbedded(options: { directory?: string; socketDir?: s
   const db = options.directory ? await PGlite.create(options.directory) : await PGlite.create();
   const server = new PGLiteSocketServer({ db, path: socket, maxConnections: EMBEDDED_MAX_CONNECTIONS });
   try {
+    // The server hands its queue to each connection as it arrives, so replacing it before start() is enough.
+    const internals = server as unknown as { queryQueue?: unknown };
+    if (!internals.queryQueue) throw new Error("pglite-socket no longer has the queryQueue that SessionQueue replaces");
+    internals.queryQueue = new SessionQueue(db);
     await server.start();
   } catch (error) {
     await db.close();

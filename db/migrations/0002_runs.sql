@@ -40,6 +40,7 @@ CREATE TABLE "run_steps" (
 	"error" text,
 	"child_run_id" uuid,
 	"started_at" timestamp with time zone,
+	"attempt_started_at" timestamp with time zone,
 	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
@@ -61,6 +62,7 @@ CREATE TABLE "runs" (
 	"parent_step_id" bigint,
 	"root_run_id" uuid NOT NULL,
 	"retry_of" uuid,
+	"reuse_run_id" uuid,
 	"engine" text DEFAULT 'local' NOT NULL,
 	"remaining" integer DEFAULT 0 NOT NULL,
 	"outputs" jsonb,

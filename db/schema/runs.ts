@@ -35,6 +35,8 @@ export const runs = pgTable(
     rootRunId: uuid("root_run_id").notNull(),
     /** the run this one retries */
     retryOf: uuid("retry_of"),
+    /** a retry from the failed steps: the run whose succeeded steps (and their outputs) this one keeps */
+    reuseRunId: uuid("reuse_run_id"),
     engine: text("engine").notNull().default("local"),
     /** top-level steps not yet finished; the run ends when it reaches 0 */
     remaining: integer("remaining").notNull().default(0),
@@ -82,6 +84,7 @@ export const runSteps = pgTable(
     error: text("error"),
     childRunId: uuid("child_run_id"),
     startedAt: timestamp("started_at", { withTimezone: true }),
+    attemptStartedAt: timestamp("attempt_started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [uniqueIndex("run_steps_run_key").on(t.runId, t.key), index("run_steps_parent").on(t.runId, t.parentId, t.name)],
