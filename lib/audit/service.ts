@@ -4,6 +4,7 @@ import { auditEvents } from "@/db/schema";
 import { authorize } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { describePrincipal } from "@/lib/auth/principal";
+import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
 import { currentRequestId } from "@/lib/log/logger";
 import { parseInput } from "@/lib/validation";
 import { auditQuery, type AuditEvent, type AuditQuery } from "./schema";
@@ -63,8 +64,7 @@ export async function listAudit(principal: Principal, input: AuditQuery) {
   if (query.workspaceId) filters.push(eq(auditEvents.workspaceId, query.workspaceId));
   if (query.since) filters.push(gte(auditEvents.at, new Date(query.since)));
   if (query.until) filters.push(lte(auditEvents.at, new Date(query.until)));
-  const before = query.cursor ? Number(query.cursor) : undefined;
-  if (before !== undefined && Number.isFinite(before)) filters.push(lt(auditEvents.id, before));
+  if (query.cursor) filters.push(lt(auditEvents.id, cursorId(query.cursor)));
   const db = await database();
   const rows = await db
     .select()
@@ -73,7 +73,14 @@ export async function listAudit(principal: Principal, input: AuditQuery) {
     .orderBy(desc(auditEvents.id))
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit).map(toEvent);
-  return { items: page, nextCursor: rows.length > query.limit ? String(page[page.length - 1].id) : null };
+  return { items: page, nextCursor: rows.length > query.limit ? encodeCursor(String(page[page.length - 1].id)) : null };
+}
+
+/** The id a cursor of this list holds: events older than it come next. */
+function cursorId(cursor: string) {
+  const id = decodeCursor(cursor);
+  if (!/^[1-9][0-9]{0,15}$/.test(id) || !Number.isSafeInteger(Number(id))) throw invalidCursor();
+  return Number(id);
 }
 
 function escapeLike(text: string) {

@@ -51,11 +51,14 @@ export const problem = z.object({
 });
 export const validationResult = z.object({ valid: z.boolean(), problems: z.array(problem) });
 
+/** A version number in a path or query: versions are PostgreSQL integers. */
+export const versionNumber = z.coerce.number().int().min(1).max(2_147_483_647);
+
 export const exportQuery = z.strictObject({
   format: z.enum(["argo", "argo-template", "sluice"]).default("sluice"),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionNumber.optional(),
 });
-export const diffQuery = z.strictObject({ to: z.coerce.number().int().min(1).optional().describe("defaults to the latest version") });
+export const diffQuery = z.strictObject({ to: versionNumber.optional().describe("defaults to the latest version") });
 export const importQuery = z.strictObject({ name: dnsName.optional().describe("name for the new workflow; defaults to the document's") });
 export const importWarning = z.object({ code: z.string(), message: z.string(), path: z.string().optional() });
 export const importResult = z.object({ name: z.string(), workflow: workflowDetail, warnings: z.array(importWarning), problems: z.array(problem).describe("what to fix before the next save") });

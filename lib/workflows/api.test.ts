@@ -92,6 +92,27 @@ describe("workflows REST API", () => {
     expect((await call(api.getWorkflow, { token, params: params("other") })).status).toBe(404);
   });
 
+  it("pages by name with the cursor of the previous page, and refuses one it did not make with 400", async () => {
+    for (const name of ["page-a", "page-b"]) await call(api.createWorkflow, { token, params: params(), body: { name, spec: {} } });
+    const first = await call(api.listWorkflows, { token, params: params(), query: { q: "page-", limit: "1" } });
+    const second = await call(api.listWorkflows, { token, params: params(), query: { q: "page-", limit: "1", cursor: first.body.nextCursor } });
+    expect([first.body.items, second.body.items].map((items) => items.map((w: { name: string }) => w.name))).toEqual([["page-a"], ["page-b"]]);
+    expect(second.body.nextCursor).toBeNull();
+    const bytesOfNul = Buffer.from("\u0000\u0000\u0000").toString("base64url");
+    const refused = await call(api.listWorkflows, { token, params: params(), query: { cursor: bytesOfNul } });
+    expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 400, code: "invalid_cursor" });
+  });
+
+  it("refuses versions beyond PostgreSQL integers with 400, in the path and the query", async () => {
+    const tooBig = "2147483648";
+    const answers = [
+      await call(api.getVersion, { token, params: { ...params("diamond"), version: tooBig } }),
+      await call(api.diffVersions, { token, params: params("diamond", 1), query: { to: tooBig } }),
+      await call(api.exportWorkflow, { token, params: params("diamond"), query: { version: tooBig } }),
+    ];
+    expect(answers.map((a) => [a.status, a.body.code])).toEqual(Array(3).fill([400, "validation_failed"]));
+  });
+
   it("refuses a save based on a stale version with 409 naming the newer version's author and time", async () => {
     await call(api.createWorkflow, { token, params: params(), body: { name: "stale", spec: diamond } });
     expect((await call(api.saveWorkflow, { token, params: params("stale"), body: { baseVersion: 1, spec: diamond, message: "mine" } })).status).toBe(200);

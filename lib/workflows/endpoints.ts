@@ -12,6 +12,7 @@ import {
   validateBody,
   validationResult,
   versionList,
+  versionNumber,
   workflowDetail,
   workflowList,
   workflowVersion,
@@ -21,7 +22,7 @@ import * as workflows from "./service";
 const tag = "Workflows";
 const inWorkspace = z.object({ id: z.string() });
 const byName = z.object({ id: z.string(), name: z.string() });
-const byVersion = byName.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) });
+const byVersion = byName.extend({ version: versionNumber });
 
 export const listWorkflows = endpoint(
   { method: "GET", path: "/workspaces/{id}/workflows", summary: "List a workspace's workflows (search, label filter)", tag, scope: "workflows:read", params: inWorkspace, query: listWorkflowsQuery, response: workflowList },

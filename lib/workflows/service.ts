@@ -6,6 +6,7 @@ import { workflows, workflowVersions } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, conflict, invalid, notFound } from "@/lib/errors";
+import { decodeCursor, encodeCursor } from "@/lib/http/cursor";
 import { secretNamesOf } from "@/lib/secrets/service";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace, type GuardedWorkspace } from "@/lib/workspaces/guard";
@@ -118,7 +119,7 @@ export async function listWorkflows(p: Principal, input: Pick<Ref, "workspaceId"
     const [key, value] = query.label.split("=", 2);
     filters.push(value === undefined ? sql`${workflows.labels} ? ${key}` : sql`${workflows.labels} @> ${JSON.stringify({ [key]: value })}::jsonb`);
   }
-  if (query.cursor) filters.push(gt(workflows.name, Buffer.from(query.cursor, "base64url").toString()));
+  if (query.cursor) filters.push(gt(workflows.name, decodeCursor(query.cursor)));
   const db = await database();
   const rows = await db
     .select()
@@ -127,7 +128,7 @@ export async function listWorkflows(p: Principal, input: Pick<Ref, "workspaceId"
     .orderBy(asc(workflows.name))
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit).map(summary);
-  return { items, nextCursor: rows.length > query.limit ? Buffer.from(items[items.length - 1].name).toString("base64url") : null };
+  return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1].name) : null };
 }
 
 export async function getWorkflow(p: Principal, input: Ref & { version?: number }) {

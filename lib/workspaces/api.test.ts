@@ -117,9 +117,9 @@ describe("GET /workspaces", () => {
     ["bytes that decode to NUL characters", "AAAA"],
     ["random text", "not a cursor!"],
     ["a cursor that is not canonical base64url", "YQ=="],
-  ])("refuses a cursor of %s with 400, not 500", async (_name, cursor) => {
-    const errors = expectFieldErrors(await call(api.listWorkspaces, { token: reader, query: { cursor } }));
-    expect(errors.map((e) => e.path)).toContain("cursor");
+  ])("refuses a cursor of %s with 400 invalid_cursor, not 500", async (_name, cursor) => {
+    const errors = expectFieldErrors(await call(api.listWorkspaces, { token: reader, query: { cursor } }), "invalid_cursor");
+    expect(errors.map((e) => e.path)).toEqual(["cursor"]);
   });
 
   it("needs the workspaces:read scope", async () => {

@@ -5,7 +5,8 @@ import { clients, users, workspaceMembers, workspaces } from "@/db/schema";
 import { authorize, workspaceAccess, workspaceVisible } from "@/lib/access/policy";
 import { recordAudit } from "@/lib/audit/service";
 import type { Principal } from "@/lib/auth/principal";
-import { AppError, conflict, invalid, notFound } from "@/lib/errors";
+import { AppError, conflict, notFound } from "@/lib/errors";
+import { decodeCursor, encodeCursor } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
 import { assertActive, enterWorkspace, loadWorkspace, type GuardedWorkspace } from "./guard";
 import { workspaceQueries } from "./queries";
@@ -39,14 +40,6 @@ export function presentWorkspace(p: Principal, ws: GuardedWorkspace): Workspace 
 
 function snapshot(ws: typeof workspaces.$inferSelect) {
   return { name: ws.name, description: ws.description, accessRules: ws.accessRules, hidden: ws.hidden, archived: ws.archivedAt !== null };
-}
-
-const encodeCursor = (name: string) => Buffer.from(name).toString("base64url");
-/** Only cursors this module made are accepted: anything else (e.g. bytes decoding to NUL, which PostgreSQL text refuses) is a 400. */
-function decodeCursor(cursor: string) {
-  const name = Buffer.from(cursor, "base64url").toString();
-  if (!name || name.includes("\u0000") || encodeCursor(name) !== cursor) throw invalid([{ path: "cursor", message: "not a cursor from a previous page" }]);
-  return name;
 }
 
 export async function listWorkspaces(p: Principal, input: z.input<typeof listWorkspacesQuery>) {
