@@ -83,7 +83,11 @@ async function worker() {
   await app.prepare();
   const handle = app.getRequestHandler();
   const { apiFirst } = await import("../lib/http/node-router.ts");
-  const server = http.createServer(apiFirst(`http://${host ?? "localhost"}:${port}`, handle)).listen(port, host);
+  const { answerClientError } = await import("../lib/http/client-error.ts");
+  const server = http
+    .createServer(apiFirst(`http://${host ?? "localhost"}:${port}`, handle))
+    .on("clientError", answerClientError)
+    .listen(port, host);
   process.on("SIGTERM", () => {
     server.close(() => process.exit(0));
     server.closeIdleConnections();

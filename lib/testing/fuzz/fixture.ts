@@ -1,0 +1,80 @@
+import { generateKeyPair, SignJWT } from "jose";
+import { SCOPES } from "@/lib/access/actions";
+import { adminRole } from "@/lib/access/policy";
+import { authConfig } from "@/lib/auth/config";
+import { signingKey } from "@/lib/auth/keys";
+import { revokeClient } from "@/lib/clients/service";
+import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
+import { createWorkflow, saveWorkflow } from "@/lib/workflows/service";
+import { diamond } from "@/lib/workflows/spec.testing";
+import { addMember, archiveWorkspace, createWorkspace } from "@/lib/workspaces/service";
+
+/** How a fuzz case authenticates; the fixture turns each into an Authorization header (or none). */
+export const AUTHS = ["admin", "member", "none", "basic", "empty-bearer", "not-a-jwt", "alg-none", "foreign-key", "expired", "revoked", "huge", "latin1"] as const;
+export type Auth = (typeof AUTHS)[number];
+
+export type FuzzFixture = {
+  /** real values for path parameters, by "<collection>/<param>" (see Operation.pathParams) */
+  pools: Record<string, string[]>;
+  authorization: Record<Auth, string | undefined>;
+};
+
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/**
+ * A tenant to fuzz against: a platform-admin client holding every scope (deep paths), a client that
+ * is only a workspace member, workspaces open, hidden, archived and of another tenant, members, a
+ * workflow with two versions, and tokens that are forged, expired or of a revoked client.
+ */
+export async function fuzzFixture(): Promise<FuzzFixture> {
+  const { tenant, operator } = await testTenant("fuzz");
+  const admin = await testToken(operator, [...SCOPES], [adminRole()]);
+  const member = await testToken(operator, [...SCOPES]);
+  const victim = await testToken(operator, ["workspaces:read"]);
+  const revoked = await testToken(operator, [...SCOPES], [adminRole()]);
+  await revokeClient(operator, { id: revoked.client.id });
+  const user = await testUser(tenant.slug, operator);
+
+  const open = await createWorkspace(operator, { name: "fuzz-open" });
+  const hidden = await createWorkspace(operator, { name: "fuzz-hidden", hidden: true, accessRules: [["nobody"]] });
+  const archived = await createWorkspace(operator, { name: "fuzz-archived" });
+  await archiveWorkspace(operator, { id: archived.id });
+  const other = await testTenant("fuzz-other");
+  const foreign = await createWorkspace(other.operator, { name: "fuzz-foreign" });
+  await addMember(operator, { workspaceId: open.id, email: user.subject, role: "admin" });
+  await addMember(operator, { workspaceId: open.id, clientId: member.client.clientId, role: "viewer" });
+  await addMember(operator, { workspaceId: open.id, clientId: victim.client.clientId, role: "editor" });
+  const flow = await createWorkflow(operator, { workspaceId: open.id, name: "fuzz-flow", spec: diamond() });
+  await saveWorkflow(operator, { workspaceId: open.id, name: flow.name, baseVersion: 1, spec: diamond(), message: "second" });
+
+  const claims = { iss: authConfig.issuer(), aud: authConfig.audience(), sub: admin.client.id, scope: SCOPES.join(" ") };
+  const key = await signingKey();
+  const foreignKey = await generateKeyPair("ES256");
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (privateKey: CryptoKey, exp: number) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: key.kid }).setIssuedAt(now - 7200).setExpirationTime(exp).sign(privateKey);
+
+  return {
+    pools: {
+      "workspaces/id": [open.id, hidden.id, archived.id, foreign.id],
+      "clients/id": [victim.client.id, revoked.client.id, member.client.id],
+      "workflows/name": [flow.name],
+      "versions/version": ["1", "2"],
+      "members/kind": ["user", "client"],
+      "members/memberId": [user.id, victim.client.id, member.client.id],
+    },
+    authorization: {
+      admin: `Bearer ${admin.token}`,
+      member: `Bearer ${member.token}`,
+      none: undefined,
+      basic: `Basic ${Buffer.from("user:pass").toString("base64")}`,
+      "empty-bearer": "Bearer ",
+      "not-a-jwt": "Bearer not.a.jwt",
+      "alg-none": `Bearer ${b64({ alg: "none", typ: "JWT" })}.${b64({ ...claims, exp: now + 3600 })}.`,
+      "foreign-key": `Bearer ${await sign(foreignKey.privateKey, now + 3600)}`,
+      expired: `Bearer ${await sign(key.privateKey, now - 3600)}`,
+      revoked: `Bearer ${revoked.token}`,
+      huge: `Bearer ${"a".repeat(8_000)}`,
+      latin1: "Bearer \u00ff\u00fe\u00e9",
+    },
+  };
+}
