@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VERSION_MESSAGE_MAX } from "./limits";
 import { dnsName, workflowSpec } from "./model";
 
 /** REST and server-action shapes of workflows (the workflow body itself is `workflowSpec` in model.ts). */
@@ -34,11 +35,13 @@ export const listWorkflowsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const createWorkflowBody = z.strictObject({ name: dnsName, spec: workflowSpec, message: z.string().max(500).default("") });
+const versionMessage = z.string().max(VERSION_MESSAGE_MAX).default("").describe("what changed, for the version history");
+
+export const createWorkflowBody = z.strictObject({ name: dnsName, spec: workflowSpec, message: versionMessage });
 export const saveWorkflowBody = z.strictObject({
   baseVersion: z.number().int().min(1).describe("the version this change was based on; a newer latest answers 409"),
   spec: workflowSpec,
-  message: z.string().max(500).default(""),
+  message: versionMessage,
 });
 export const validateBody = z.strictObject({ spec: workflowSpec });
 

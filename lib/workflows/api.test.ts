@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "@/lib/auth/principal";
 import { createSecret } from "@/lib/secrets/service";
@@ -191,6 +191,27 @@ describe("workflows REST API", () => {
 
     const garbage = await call(api.importWorkflow, { token, params: params(), rawBody: "kind: Deployment\napiVersion: apps/v1\n", headers: { "content-type": "application/yaml" } });
     expect(garbage.status).toBe(400);
+  });
+
+  it("answers 400 at once to an Argo document that expands past the step limit", async () => {
+    // t0 runs t1 twice, t1 runs t2 twice, …: 2^20 steps once every group holds a copy of its template
+    const templates = Array.from({ length: 20 }, (_, i) => ({ name: `t${i}`, dag: { tasks: ["a", "b"].map((name) => ({ name, template: `t${i + 1}` })) } }));
+    const document = { apiVersion: "argoproj.io/v1alpha1", kind: "Workflow", metadata: { name: "bomb" }, spec: { entrypoint: "t0", templates: [...templates, { name: "t20", container: { image: "busybox" } }] } };
+    const started = performance.now();
+    const response = await call(api.importWorkflow, { token, params: params(), rawBody: stringifyYaml(document), headers: { "content-type": "application/yaml" } });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: "invalid_document", title: expect.stringContaining("the import limit is 5000 steps (SLUICE_IMPORT_MAX_STEPS)") });
+  });
+
+  it("answers 400 to a spec past the size limits, naming the fields", async () => {
+    const group = (name: string) => ({ name, kind: "group", group: { steps: Array.from({ length: 1000 }, (_, i) => container(`s${i}`)) } });
+    const huge = await call(api.createWorkflow, { token, params: params(), body: { name: "huge", spec: { steps: ["a", "b", "c", "d", "e"].map(group) } } });
+    expect(huge.status).toBe(400);
+    expect(huge.body.errors).toEqual([{ path: "spec.steps", message: "A workflow has at most 5000 steps, groups included; this one has 5005." }]);
+    const long = await call(api.validateWorkflow, { token, params: params("diamond"), body: { spec: { steps: [container("A", {}, { args: ["x".repeat(64 * 1024 + 1)] })] } } });
+    expect(long.status).toBe(400);
+    expect(long.body.errors.map((e: { path: string }) => e.path)).toEqual(["spec.steps.0.container.args.0"]);
   });
 
   it("limits by scope, role and tenant", async () => {

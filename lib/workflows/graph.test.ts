@@ -7,10 +7,11 @@ import { isSingleTemplate, parseTemplates, replaceTemplates } from "./templates"
 
 describe("templates", () => {
   it("parses the Sluice template references", () => {
-    expect(parseTemplates("{{inputs.a}} {{ steps.s-1.outputs.o_2 }} {{item}} {{workflow.name}} {{steps.x}}")).toEqual([
+    expect(parseTemplates("{{inputs.a}} {{ steps.s-1.outputs.o_2 }} {{item}} {{\titem.id\n}} {{workflow.name}} {{steps.x}}")).toEqual([
       { raw: "{{inputs.a}}", ref: { kind: "input", name: "a" } },
       { raw: "{{ steps.s-1.outputs.o_2 }}", ref: { kind: "step", step: "s-1", output: "o_2" } },
       { raw: "{{item}}", ref: { kind: "item" } },
+      { raw: "{{\titem.id\n}}", ref: { kind: "item", key: "id" } },
       { raw: "{{workflow.name}}", ref: { kind: "unknown", expression: "workflow.name" } },
       { raw: "{{steps.x}}", ref: { kind: "unknown", expression: "steps.x" } },
     ]);

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { jsonWithin, stepExtent } from "./extent";
+import * as limits from "./limits";
 
 /**
  * The Sluice workflow model ("Sluice JSON"): one definition for the builder, validation,
@@ -8,35 +10,51 @@ import { z } from "zod";
  * workflow inputs, secrets or an upstream step's output; a `{ from: "step" }` value is a data
  * edge on the canvas. `dependsOn` holds control edges (run after, no data).
  * Text fields may use `{{inputs.<name>}}`, `{{steps.<step>.outputs.<name>}}` and, in a mapped
- * step, `{{item}}`.
+ * step, `{{item}}` and `{{item.<key>}}`.
+ * Every text and list has a size limit (limits.ts); a spec holds at most TOTAL_STEPS_MAX steps.
  */
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const dnsName = z
   .string()
   .min(1)
-  .max(63)
+  .max(limits.WORKFLOW_NAME_MAX)
   .regex(DNS1123_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit");
 
 export const VALUE_TYPES = ["string", "number", "boolean", "json", "secret"] as const;
 export const valueType = z.enum(VALUE_TYPES);
 export type ValueType = z.infer<typeof valueType>;
 
-export const literalValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+const name = z.string().min(1).max(limits.NAME_MAX);
+const stepName = z.string().min(1).max(limits.STEP_NAME_MAX);
+const description = z.string().max(limits.DESCRIPTION_MAX);
+const shortText = z.string().max(limits.SHORT_TEXT_MAX);
+
+const literalLimits = `lists and objects nest at most ${limits.LITERAL_DEPTH_MAX} deep and take at most ${limits.LITERAL_JSON_MAX} characters as JSON`;
+export const literalValue = z
+  .union([
+    z.string().max(limits.LONG_TEXT_MAX),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.unknown()).refine((value) => jsonWithin(value, limits.LITERAL_DEPTH_MAX, limits.LITERAL_JSON_MAX), `a literal list: ${literalLimits}`),
+    z.record(z.string(), z.unknown()).refine((value) => jsonWithin(value, limits.LITERAL_DEPTH_MAX, limits.LITERAL_JSON_MAX), `a literal object: ${literalLimits}`),
+  ])
+  .describe(`a JSON value; text up to ${limits.LONG_TEXT_MAX} characters, ${literalLimits}`);
 
 export const valueSource = z.discriminatedUnion("from", [
   z.strictObject({ from: z.literal("literal"), value: literalValue }),
-  z.strictObject({ from: z.literal("input"), name: z.string().min(1) }),
-  z.strictObject({ from: z.literal("step"), step: z.string().min(1), output: z.string().min(1) }),
-  z.strictObject({ from: z.literal("secret"), name: z.string().min(1) }),
+  z.strictObject({ from: z.literal("input"), name }),
+  z.strictObject({ from: z.literal("step"), step: stepName, output: name }),
+  z.strictObject({ from: z.literal("secret"), name: z.string().min(1).max(limits.SECRET_NAME_MAX) }),
 ]);
 export type ValueSource = z.infer<typeof valueSource>;
 
 /** A workflow (or group) input parameter. */
 export const workflowInput = z.strictObject({
-  name: z.string().min(1).max(128),
+  name,
   type: valueType,
-  description: z.string().max(2000).optional(),
+  description: description.optional(),
   required: z.boolean().default(false),
   default: literalValue.optional(),
 });
@@ -44,16 +62,16 @@ export type WorkflowInput = z.infer<typeof workflowInput>;
 
 /** A workflow (or group) output: a value taken from one of its steps. */
 export const workflowOutput = z.strictObject({
-  name: z.string().min(1).max(128),
+  name,
   type: valueType,
-  description: z.string().max(2000).optional(),
+  description: description.optional(),
   value: valueSource,
 });
 export type WorkflowOutput = z.infer<typeof workflowOutput>;
 
 /** A step's typed input port. */
 export const stepInput = z.strictObject({
-  name: z.string().min(1).max(128),
+  name,
   type: valueType,
   required: z.boolean().default(true),
   value: valueSource.optional(),
@@ -63,29 +81,30 @@ export type StepInput = z.infer<typeof stepInput>;
 /** Where a step's output value is read from when it finishes. */
 export const outputSource = z.discriminatedUnion("from", [
   z.strictObject({ from: z.literal("stdout") }),
-  z.strictObject({ from: z.literal("file"), path: z.string().min(1) }),
+  z.strictObject({ from: z.literal("file"), path: z.string().min(1).max(limits.PATH_MAX) }),
   z.strictObject({ from: z.literal("status") }),
-  z.strictObject({ from: z.literal("body"), jsonPath: z.string().optional() }),
-  z.strictObject({ from: z.literal("header"), name: z.string().min(1) }),
-  z.strictObject({ from: z.literal("workflow"), output: z.string().min(1) }),
+  z.strictObject({ from: z.literal("body"), jsonPath: z.string().max(limits.PATH_MAX).optional() }),
+  z.strictObject({ from: z.literal("header"), name }),
+  z.strictObject({ from: z.literal("workflow"), output: name }),
 ]);
 export const stepOutput = z.strictObject({
-  name: z.string().min(1).max(128),
+  name,
   type: valueType,
   source: outputSource,
 });
 export type StepOutput = z.infer<typeof stepOutput>;
 
-export const envVar = z.strictObject({ name: z.string().min(1), value: valueSource });
+export const envVar = z.strictObject({ name, value: valueSource });
+const envVars = z.array(envVar).max(limits.ENV_VARS_MAX).default([]);
 
 export const retryPolicy = z.strictObject({
   limit: z.number().int().min(0).max(100),
   on: z.enum(["Always", "OnFailure", "OnError", "OnTransientError"]).default("OnFailure"),
   backoff: z
     .strictObject({
-      duration: z.string().min(1),
+      duration: shortText.min(1),
       factor: z.number().positive().optional(),
-      maxDuration: z.string().optional(),
+      maxDuration: shortText.optional(),
     })
     .optional(),
 });
@@ -95,51 +114,60 @@ export const mapSpec = z.strictObject({
   parallelism: z.number().int().positive().optional(),
 });
 
-export const resources = z.strictObject({ cpu: z.string().optional(), memory: z.string().optional() });
+export const resources = z.strictObject({ cpu: shortText.optional(), memory: shortText.optional() });
+
+const image = z.string().max(limits.IMAGE_MAX);
+const commandLine = z
+  .array(z.string().max(limits.COMMAND_ENTRY_MAX))
+  .max(limits.COMMAND_ENTRIES_MAX)
+  .default([])
+  .describe(`at most ${limits.COMMAND_ENTRIES_MAX} entries of at most ${limits.COMMAND_ENTRY_MAX} characters`);
 
 export const containerConfig = z.strictObject({
-  image: z.string(),
-  command: z.array(z.string()).default([]),
-  args: z.array(z.string()).default([]),
-  env: z.array(envVar).default([]),
-  workingDir: z.string().optional(),
+  image,
+  command: commandLine,
+  args: commandLine,
+  env: envVars,
+  workingDir: z.string().max(limits.PATH_MAX).optional(),
   resources: resources.optional(),
 });
 
 export const scriptConfig = z.strictObject({
-  image: z.string(),
+  image,
   language: z.enum(["shell", "python", "node"]),
-  source: z.string(),
-  env: z.array(envVar).default([]),
+  source: z.string().max(limits.LONG_TEXT_MAX),
+  env: envVars,
   resources: resources.optional(),
 });
 
 export const httpConfig = z.strictObject({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]).default("GET"),
-  url: z.string(),
-  headers: z.array(z.strictObject({ name: z.string().min(1), value: valueSource })).default([]),
-  body: z.string().optional(),
-  successCondition: z.string().optional(),
+  url: z.string().max(limits.URL_MAX),
+  headers: z.array(z.strictObject({ name, value: valueSource })).max(limits.HEADERS_MAX).default([]),
+  body: z.string().max(limits.LONG_TEXT_MAX).optional(),
+  successCondition: z.string().max(limits.EXPRESSION_MAX).optional(),
 });
 
 export const callConfig = z.strictObject({
-  workflow: z.string(),
+  workflow: z.string().max(limits.WORKFLOW_NAME_MAX),
   version: z.number().int().positive(),
 });
 
+const parameters = <T extends z.ZodType>(item: T) => z.array(item).max(limits.PARAMETERS_MAX).default([]);
+
 /** Fields every step kind shares. */
 const stepBase = {
-  name: z.string().min(1).max(63),
-  label: z.string().max(200).optional(),
-  description: z.string().max(2000).optional(),
+  name: stepName,
+  label: z.string().max(limits.STEP_LABEL_MAX).optional(),
+  description: description.optional(),
   position: z.strictObject({ x: z.number(), y: z.number() }).optional(),
-  inputs: z.array(stepInput).default([]),
-  outputs: z.array(stepOutput).default([]),
-  dependsOn: z.array(z.string()).default([]),
-  when: z.string().optional(),
+  inputs: parameters(stepInput),
+  outputs: parameters(stepOutput),
+  dependsOn: z.array(stepName).max(limits.STEPS_PER_GRAPH_MAX).default([]),
+  when: z.string().max(limits.EXPRESSION_MAX).optional(),
   map: mapSpec.optional(),
   retry: retryPolicy.optional(),
-  timeout: z.string().regex(/^\d+(ms|s|m|h)$/, "a duration such as 30s, 5m or 2h").optional(),
+  timeout: shortText.regex(/^\d+(ms|s|m|h)$/, "a duration such as 30s, 5m or 2h").optional(),
   continueOnFailure: z.boolean().default(false),
 };
 
@@ -166,22 +194,48 @@ export const step: z.ZodType<Step> = z.lazy(() =>
   ]),
 ) as unknown as z.ZodType<Step>;
 
+const steps = z
+  .array(step)
+  .max(limits.STEPS_PER_GRAPH_MAX)
+  .default([])
+  .describe(
+    `at most ${limits.STEPS_PER_GRAPH_MAX} steps per graph level, ${limits.TOTAL_STEPS_MAX} in the whole workflow counting the steps of groups, and groups nest at most ${limits.GROUP_DEPTH_MAX} deep`,
+  );
+
 export const graph: z.ZodType<Graph> = z.lazy(() =>
   z.strictObject({
-    inputs: z.array(workflowInput).default([]),
-    outputs: z.array(workflowOutput).default([]),
-    steps: z.array(step).default([]),
+    inputs: parameters(workflowInput),
+    outputs: parameters(workflowOutput),
+    steps,
   }),
 ) as unknown as z.ZodType<Graph>;
 
-/** The versioned body of a workflow: everything a version freezes. */
-export const workflowSpec = z.strictObject({
-  description: z.string().max(2000).default(""),
-  labels: z.record(z.string(), z.string()).default({}),
-  inputs: z.array(workflowInput).default([]),
-  outputs: z.array(workflowOutput).default([]),
-  steps: z.array(step).default([]),
+const specBody = z.strictObject({
+  description: description.default(""),
+  labels: z
+    .record(z.string().max(limits.LABEL_KEY_MAX), z.string().max(limits.LABEL_VALUE_MAX))
+    .refine((labels) => Object.keys(labels).length <= limits.LABELS_MAX, `at most ${limits.LABELS_MAX} labels`)
+    .default({})
+    .describe(`at most ${limits.LABELS_MAX} labels`),
+  inputs: parameters(workflowInput),
+  outputs: parameters(workflowOutput),
+  steps,
 });
+
+/**
+ * The versioned body of a workflow: everything a version freezes. The step total and the group depth
+ * are checked on the raw input, before the recursive step schema parses (and could overflow on) it.
+ */
+export const workflowSpec = z.preprocess<z.input<typeof specBody>, typeof specBody, z.input<typeof specBody>>((value, ctx) => {
+  const extent = stepExtent(value);
+  if (extent.steps > limits.TOTAL_STEPS_MAX) {
+    ctx.addIssue({ code: "custom", path: ["steps"], message: `A workflow has at most ${limits.TOTAL_STEPS_MAX} steps, groups included; this one has ${extent.steps}.` });
+  }
+  if (extent.depth > limits.GROUP_DEPTH_MAX) {
+    ctx.addIssue({ code: "custom", path: ["steps"], message: `Groups nest at most ${limits.GROUP_DEPTH_MAX} deep; this workflow nests them ${extent.depth} deep.` });
+  }
+  return value;
+}, specBody);
 export type WorkflowSpec = z.infer<typeof workflowSpec>;
 
 /** Sluice JSON, the interchange document: a named spec. */

@@ -8,23 +8,28 @@
  * - In a literal string value of a step input port, `{{inputs.x}}` always names the enclosing
  *   graph's input (a port cannot read a sibling port).
  * - `{{steps.s.outputs.o}}` names output `o` of step `s` in the same graph; `s` must be upstream.
- * - `{{item}}` is the current element in a step with `map`, anywhere in that step.
+ * - `{{item}}` is the current element in a step with `map`, anywhere in that step; `{{item.<key>}}`
+ *   is the value of `key` when the elements are objects.
+ * The token syntax itself is in template-syntax.ts.
  */
+import { replaceTokens, scanTokens, singleTokenExpression } from "./template-syntax";
 
 export type TemplateRef =
   | { kind: "input"; name: string }
   | { kind: "step"; step: string; output: string }
-  | { kind: "item" }
+  | { kind: "item"; key?: string }
   | { kind: "unknown"; expression: string };
 
 export type TemplateToken = { ref: TemplateRef; raw: string };
 
-const TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const INPUT_REF = /^inputs\.([A-Za-z0-9_-]+)$/;
 const STEP_REF = /^steps\.([^.\s]+)\.outputs\.([A-Za-z0-9_-]+)$/;
+const ITEM_KEY_REF = /^item\.([A-Za-z0-9_-]+)$/;
 
 export function parseTemplateExpression(expression: string): TemplateRef {
   if (expression === "item") return { kind: "item" };
+  const item = ITEM_KEY_REF.exec(expression);
+  if (item) return { kind: "item", key: item[1] };
   const input = INPUT_REF.exec(expression);
   if (input) return { kind: "input", name: input[1] };
   const step = STEP_REF.exec(expression);
@@ -33,18 +38,17 @@ export function parseTemplateExpression(expression: string): TemplateRef {
 }
 
 export function parseTemplates(text: string): TemplateToken[] {
-  return [...text.matchAll(TOKEN)].map((match) => ({ raw: match[0], ref: parseTemplateExpression(match[1]) }));
+  return scanTokens(text).map((token) => ({ raw: text.slice(token.start, token.end), ref: parseTemplateExpression(token.expression) }));
 }
 
-/** Rewrites every `{{...}}` token; `replace` returns the new text for one token. */
+/** Rewrites every `{{...}}` token; `replace` returns the new text for one token (called once per distinct token). */
 export function replaceTemplates(text: string, replace: (ref: TemplateRef, raw: string) => string): string {
-  return text.replace(TOKEN, (raw: string, expression: string) => replace(parseTemplateExpression(expression), raw));
+  return replaceTokens(text, (expression, raw) => replace(parseTemplateExpression(expression), raw));
 }
 
 /** True when the whole text is exactly one template token (its type is only known at run time). */
 export function isSingleTemplate(text: string): boolean {
-  const tokens = parseTemplates(text);
-  return tokens.length === 1 && tokens[0].raw === text.trim();
+  return singleTokenExpression(text) !== undefined;
 }
 
 export function formatTemplateRef(ref: TemplateRef): string {
@@ -54,7 +58,7 @@ export function formatTemplateRef(ref: TemplateRef): string {
     case "step":
       return `{{steps.${ref.step}.outputs.${ref.output}}}`;
     case "item":
-      return "{{item}}";
+      return ref.key === undefined ? "{{item}}" : `{{item.${ref.key}}}`;
     case "unknown":
       return `{{${ref.expression}}}`;
   }

@@ -272,11 +272,11 @@ describe("validateWorkflow: templates", () => {
     expect(problems).toEqual([]);
   });
 
-  it("allows {{item}} only in mapped steps and rejects unknown templates", () => {
+  it("allows {{item}} and {{item.<key>}} only in mapped steps and rejects unknown templates", () => {
     const problems = check({
       steps: [
-        container("A", { container: { image: "busybox", args: ["{{item}}", "{{workflow.name}}"] } }),
-        container("B", { map: { over: { from: "literal", value: [1, 2] } }, container: { image: "busybox", args: ["{{item}}"] } }),
+        container("A", { container: { image: "busybox", args: ["{{item}}", "{{workflow.name}}", "{{ item.id }}"] } }),
+        container("B", { map: { over: { from: "literal", value: [{ id: 1 }, { id: 2 }] } }, container: { image: "busybox", args: ["{{item}}", "{{item.id}}"] } }),
         {
           name: "H",
           kind: "http",
@@ -287,7 +287,8 @@ describe("validateWorkflow: templates", () => {
     });
     expect(problems.map((p) => [p.code, p.message])).toEqual([
       ["item-outside-map", '{{item}} in container.args[0] of step "A" is only available in a step with map.'],
-      ["unknown-template", '{{workflow.name}} in container.args[1] of step "A" is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}} or {{item}}.'],
+      ["unknown-template", '{{workflow.name}} in container.args[1] of step "A" is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}}, {{item}} or {{item.<key>}}.'],
+      ["item-outside-map", '{{ item.id }} in container.args[2] of step "A" is only available in a step with map.'],
       ["item-outside-map", '{{item}} in http.url of step "H" is only available in a step with map.'],
       ["item-outside-map", '{{item}} in http.body of step "H" is only available in a step with map.'],
       ["item-outside-map", '{{item}} in http.successCondition of step "H" is only available in a step with map.'],

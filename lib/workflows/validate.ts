@@ -1,19 +1,20 @@
 import { canFeed, literalFits, literalType } from "./coercion";
 import { effectiveOutputType, formatField, graphEdges, specGraph, stepEnv, stepSources, stepTexts, upstreamSteps, type FieldPath } from "./graph";
 import type { Graph, Problem, Step, StepKind, StepOutput, ValueSource, ValueType, WorkflowInput, WorkflowOutput, WorkflowSpec } from "./model";
-import { parseTemplates, type TemplateToken } from "./templates";
+import { goDurationParts } from "./duration";
+import { PROBLEMS_MAX, STEP_NAME_MAX } from "./limits";
+import { parseTemplates, replaceTemplates, type TemplateToken } from "./templates";
 
 export { graphEdges, upstreamSteps, collectCalls, formatField, type GraphEdge, type FieldPath } from "./graph";
 
 /** Argo task names (DNS-1123 labels that also allow upper case, as in Argo's own "A", "B" examples). */
 export const STEP_NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-export const STEP_NAME_MAX = 63;
 /** Input and output parameter names. */
 export const PARAMETER_NAME = /^[a-zA-Z0-9_-]+$/;
 /** A step timeout, as the model's regex, and non-zero. */
 const TIMEOUT = /^\d+(ms|s|m|h)$/;
 /** Argo backoff durations: plain seconds ("10") or a Go duration ("10s", "1m30s", "1.5h"). */
-const BACKOFF_DURATION = /^(\d+|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
+const isBackoffDuration = (text: string) => /^\d+$/.test(text) || goDurationParts(text) !== undefined;
 
 /** What a `workflow` step can call: one version of another workflow, as stored. */
 export type CallableVersion = {
@@ -72,6 +73,7 @@ export const PROBLEM_CODES = [
   "invalid-backoff",
   "invalid-map-source",
   "invalid-parallelism",
+  "too-many-problems",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -103,9 +105,16 @@ export function validateWorkflow(spec: WorkflowSpec, ctx: ValidationContext): Pr
     workflows: new Map(ctx.workflows.map((w) => [w.name, new Map(w.versions.map((v) => [v.version, v]))])),
     self: ctx.self?.name,
   };
-  checkGraph(checker, specGraph(spec), [], []);
+  try {
+    checkGraph(checker, specGraph(spec), [], []);
+  } catch (error) {
+    if (!(error instanceof TooManyProblems)) throw error;
+  }
   return checker.problems;
 }
+
+/** Stops a validation that has reported PROBLEMS_MAX problems: past that, more only cost time and bytes. */
+class TooManyProblems extends Error {}
 
 /** A one-line description with the location, for logs and the CLI. */
 export function describeProblem(problem: Problem): string {
@@ -115,6 +124,10 @@ export function describeProblem(problem: Problem): string {
 }
 
 function report(checker: Checker, code: ProblemCode, message: string, where: Location): void {
+  if (checker.problems.length === PROBLEMS_MAX) {
+    checker.problems.push({ code: "too-many-problems", message: `Validation stopped after ${PROBLEMS_MAX} problems: fix these first.` });
+    throw new TooManyProblems();
+  }
   const problem: Problem = { code, message };
   if (where.step?.length) problem.step = where.step;
   if (where.field) problem.field = where.field;
@@ -440,7 +453,7 @@ function checkTemplate(checker: Checker, scope: Scope, step: Step, token: Templa
       if (!step.map) report(checker, "item-outside-map", `${context} is only available in a step with map.`, where);
       return;
     case "unknown":
-      report(checker, "unknown-template", `${context} is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}} or {{item}}.`, where);
+      report(checker, "unknown-template", `${context} is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}}, {{item}} or {{item.<key>}}.`, where);
       return;
   }
 }
@@ -462,7 +475,7 @@ function checkExecution(checker: Checker, scope: Scope, step: Step): void {
   const backoff = step.retry?.backoff;
   for (const key of ["duration", "maxDuration"] as const) {
     const value = backoff?.[key];
-    if (value !== undefined && !BACKOFF_DURATION.test(value)) {
+    if (value !== undefined && !isBackoffDuration(value)) {
       report(checker, "invalid-backoff", `Retry backoff ${key} "${value}" of ${label} is not a duration (e.g. 10s, 1m30s).`, stepLocation(scope, step, ["retry", "backoff", key]));
     }
   }
@@ -491,7 +504,7 @@ function isHttpUrl(url: string): boolean {
   const text = url.trim();
   if (text.startsWith("{{")) return true;
   try {
-    const parsed = new URL(text.replace(/\{\{[^{}]*\}\}/g, "x"));
+    const parsed = new URL(replaceTemplates(text, () => "x"));
     return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "";
   } catch {
     return false;

@@ -1,7 +1,8 @@
 import { graphEdges, specGraph, stepSources, stepTexts, type GraphEdge } from "@/lib/workflows/graph";
 import type { Graph, Step, StepKind, ValueSource, WorkflowSpec } from "@/lib/workflows/model";
 import { formatTemplateRef, replaceTemplates } from "@/lib/workflows/templates";
-import { STEP_NAME, STEP_NAME_MAX } from "@/lib/workflows/validate";
+import { STEP_NAME_MAX } from "@/lib/workflows/limits";
+import { STEP_NAME } from "@/lib/workflows/validate";
 import { setIn } from "./immutable";
 
 /** Pure operations on a spec and its graph levels; every one returns new objects and keeps untouched ones. */

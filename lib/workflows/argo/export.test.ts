@@ -371,6 +371,75 @@ describe("toArgo", () => {
     expect(warnings.map((w) => w.code)).toEqual(["recursive-call"]);
   });
 
+  it("refers to one template per called workflow version, however many paths reach it", () => {
+    const chain = (length: number) => {
+      const specs = new Map<string, WorkflowSpec>();
+      const call = (name: string, workflow: string, extra: Record<string, unknown> = {}) => ({
+        name,
+        kind: "workflow",
+        call: { workflow, version: 1 },
+        inputs: [{ name: "x", type: "string", value: { from: "input", name: "x" } }],
+        ...extra,
+      });
+      for (let i = 0; i < length; i++) {
+        const next = `w${i + 1}`;
+        const steps = i === length - 1 ? [container("leaf", { container: { image: "busybox", args: ["{{inputs.x}}"] } })] : [call("a", next), call("b", next, { dependsOn: ["a"] })];
+        specs.set(`w${i}`, buildSpec({ inputs: [{ name: "x", type: "string", required: true }], steps }));
+      }
+      return { root: specs.get("w0") as WorkflowSpec, resolveCall: (workflow: string) => specs.get(workflow) };
+    };
+    const { root, resolveCall } = chain(12);
+    const { manifest, warnings } = exportValid(root, { kind: "Workflow", resolveCall });
+    expect(warnings).toEqual([]);
+    expect(toArgoYaml("wf", root, { kind: "Workflow", resolveCall }).length).toBeLessThan(200 * 1024);
+    expect(manifest.spec.templates.map((t) => t.name).sort()).toEqual(["main", ...Array.from({ length: 11 }, (_, i) => `w${i + 1}-v1`), "w11-v1-leaf"].sort());
+    expect(template(manifest, "w3-v1").dag?.tasks.map((t) => t.template)).toEqual(["w4-v1", "w4-v1"]);
+
+    const deep = chain(24);
+    const started = performance.now();
+    expect(exportToArgo("wf", deep.root, { kind: "Workflow", resolveCall: deep.resolveCall }).manifest.spec.templates).toHaveLength(25);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("gives a call site with its own timeout a copy of the callee's DAG, sharing the rest", () => {
+    const child = buildSpec({ steps: [container("work")] });
+    const spec = buildSpec({
+      steps: [
+        { name: "a", kind: "workflow", call: { workflow: "child", version: 1 } },
+        { name: "b", kind: "workflow", call: { workflow: "child", version: 1 } },
+        { name: "c", kind: "workflow", call: { workflow: "child", version: 1 }, timeout: "5m" },
+      ],
+    });
+    const { manifest } = exportValid(spec, { kind: "Workflow", resolveCall: () => child });
+    expect(["a", "b", "c"].map((name) => task(manifest, name).template)).toEqual(["child-v1", "child-v1", "child-v1-2"]);
+    expect(template(manifest, "child-v1-2")).toEqual({ ...template(manifest, "child-v1"), name: "child-v1-2", timeout: "5m" });
+    expect(manifest.spec.templates.map((t) => t.name)).toEqual(["main", "child-v1-work", "child-v1", "child-v1-2"]);
+  });
+
+  it("passes {{item.<key>}} into leaf templates and reads it back", () => {
+    const spec = buildSpec({
+      steps: [
+        container("each", {
+          map: { over: { from: "literal", value: [{ id: 1 }, { id: 2 }] } },
+          when: "{{item.id}} > 0",
+          container: { image: "busybox", args: ["{{item.id}}", "{{ item }}"] },
+        }),
+      ],
+    });
+    const { manifest } = exportValid(spec);
+    expect(task(manifest, "each").when).toBe("{{item.id}} > 0");
+    expect(task(manifest, "each").arguments?.parameters).toEqual([
+      { name: "__item-id", value: "{{item.id}}" },
+      { name: "__item", value: "{{item}}" },
+    ]);
+    expect(taskTemplate(manifest, "each").container?.args).toEqual(["{{inputs.parameters.__item-id}}", "{{inputs.parameters.__item}}"]);
+    const back = fromArgo(manifest);
+    expect(back.warnings).toEqual([]);
+    const each = back.spec.steps[0];
+    expect(each.when).toBe("{{item.id}} > 0");
+    expect(each.kind === "container" && each.container.args).toEqual(["{{item.id}}", "{{item}}"]);
+  });
+
   it("exports every script language with its interpreter", () => {
     const script = (name: string, language: string) => ({ name, kind: "script", script: { image: "img", language, source: "run", resources: { cpu: "500m", memory: "1Gi" } } });
     const { manifest } = exportValid(buildSpec({ steps: [script("sh", "shell"), script("py", "python"), script("js", "node")] }));

@@ -1,7 +1,8 @@
 import { stringify } from "yaml";
 import { graphEdges, specGraph } from "../graph";
 import type { Graph, Step, StepOutput, ValueSource, WorkflowOutput, WorkflowSpec } from "../model";
-import { replaceTemplates } from "../templates";
+import { formatTemplateRef, replaceTemplates } from "../templates";
+import { appendWarning, TOO_MANY_WARNINGS_MESSAGE } from "../warnings";
 import {
   ARGO_API_VERSION,
   DESCRIPTION_ANNOTATION,
@@ -39,9 +40,12 @@ import {
  *   `jsonpath(...)` expression), group/callee outputs → the nested DAG's output parameters. When
  *   names or types would be lost (a stdout output not named `result`, a `json` output, ...), the
  *   template also carries the step's outputs in the `sluice.dev/outputs` annotation for re-import.
- * - Groups become nested DAG templates. `workflow` steps are inlined as DAG templates when
- *   `resolveCall` returns the callee's spec, otherwise they refer to template `main` of the
- *   WorkflowTemplate `calleeTemplateName(workflow, version)` ("<workflow>-v<version>").
+ * - Groups become nested DAG templates. `workflow` steps run the callee as a DAG template named
+ *   `calleeTemplateName(workflow, version)` ("<workflow>-v<version>") when `resolveCall` returns its
+ *   spec: each called version is compiled once and every call site refers to it, so the manifest
+ *   grows with the number of workflows, not of call paths (a call site with its own retry or
+ *   timeout gets a copy of the callee's top DAG carrying them). Otherwise they refer to template
+ *   `main` of the WorkflowTemplate of that name.
  * - `map` → `withItems` (literal list) or `withParam`. `map.parallelism` needs a template of its own:
  *   the mapped task is wrapped in a one-task DAG template with `parallelism`, named after the step.
  * - Secrets → `valueFrom.secretKeyRef` (see `defaultSecretKeyRef`); a secret-typed input holds a
@@ -66,12 +70,16 @@ type Exporter = {
   options: ArgoExportOptions;
   secretKeyRef: (secret: string) => ArgoSecretKeyRef;
   warnings: ArgoExportWarning[];
+  /** a key of each warning, to report each once */
+  warned: Set<string>;
   templates: ArgoTemplate[];
   names: Set<string>;
   /** template body (JSON) → template name, to share identical templates */
   byContent: Map<string, string>;
   /** callees being inlined, to stop recursive calls */
   inlining: string[];
+  /** the DAG template body of each called workflow version, by template name */
+  callees: Map<string, TemplateBody>;
 };
 
 /** One graph level compiled into one DAG template. */
@@ -98,10 +106,12 @@ export function exportToArgo(name: string, spec: WorkflowSpec, options: ArgoExpo
     options,
     secretKeyRef: options.secretKeyRef ?? defaultSecretKeyRef,
     warnings: [],
+    warned: new Set(),
     templates: [],
     names: new Set(["main"]),
     byContent: new Map(),
     inlining: [],
+    callees: new Map(),
   };
   const main = graphTemplate(exporter, level(specGraph(spec), [], "", []), true);
   if (spec.steps.length === 0) warn(exporter, "empty-workflow", "The workflow has no steps; Argo rejects a DAG without tasks.");
@@ -152,9 +162,11 @@ function level(graph: Graph, path: string[], prefix: string, namePath: string[])
   return { graph, steps, path, prefix, namePath };
 }
 
+const TOO_MANY_WARNINGS: ArgoExportWarning = { code: "too-many-warnings", message: TOO_MANY_WARNINGS_MESSAGE };
+
 function warn(exporter: Exporter, code: string, message: string, step?: string[]): void {
-  if (exporter.warnings.some((w) => w.code === code && w.message === message)) return;
-  exporter.warnings.push(step ? { code, message, step } : { code, message });
+  // a code holds no line break
+  appendWarning(exporter.warnings, exporter.warned, `${code}\n${message}`, step ? { code, message, step } : { code, message }, TOO_MANY_WARNINGS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -299,19 +311,29 @@ function callRef(exporter: Exporter, lvl: Level, step: Extract<Step, { kind: "wo
   const { workflow, version } = step.call;
   const name = calleeTemplateName(workflow, version);
   const path = [...lvl.path, step.name];
-  const spec = exporter.options.resolveCall?.(workflow, version);
-  if (spec && exporter.inlining.includes(name)) {
+  if (exporter.inlining.includes(name)) {
     warn(exporter, "recursive-call", `Step "${step.name}" calls ${workflow} v${version} recursively; it refers to WorkflowTemplate "${name}" instead of inlining it.`, path);
-  } else if (spec) {
-    exporter.inlining.push(name);
-    const body = { ...graphTemplate(exporter, level(specGraph(spec), path, `${name}-`, []), false), ...execution(exporter, lvl, step) };
-    exporter.inlining.pop();
-    return { template: addTemplate(exporter, name, body) };
+  } else {
+    const body = calleeBody(exporter, name, step.call, path);
+    if (body) return { template: addTemplate(exporter, name, { ...body, ...execution(exporter, lvl, step) }) };
   }
   if (step.retry || step.timeout) {
     warn(exporter, "call-execution", `Retry and timeout of step "${step.name}" are not exported: a templateRef cannot change the referenced template.`, path);
   }
   return { templateRef: { name, template: "main" } };
+}
+
+/** The DAG of a called workflow version, compiled on its first call; undefined when `resolveCall` does not know it. */
+function calleeBody(exporter: Exporter, name: string, call: { workflow: string; version: number }, path: string[]): TemplateBody | undefined {
+  const compiled = exporter.callees.get(name);
+  if (compiled) return compiled;
+  const spec = exporter.options.resolveCall?.(call.workflow, call.version);
+  if (!spec) return undefined;
+  exporter.inlining.push(name);
+  const body = graphTemplate(exporter, level(specGraph(spec), path, `${name}-`, []), false);
+  exporter.inlining.pop();
+  exporter.callees.set(name, body);
+  return body;
 }
 
 /** A mapped step with parallelism runs inside a one-task DAG template that carries the limit. */
@@ -501,7 +523,7 @@ function bodyText(exporter: Exporter, lvl: Level, step: Step, lifter: Lifter, te
       case "step":
         return lifter.ref(`step:${ref.step}:${ref.output}`, `__step-${ref.step}-${ref.output}`, (scope) => scope.output(ref.step, ref.output));
       case "item":
-        return lifter.ref("item", "__item", () => "{{item}}");
+        return ref.key === undefined ? lifter.ref("item", "__item", () => "{{item}}") : lifter.ref(`item:${ref.key}`, `__item-${ref.key}`, () => formatTemplateRef(ref));
       case "unknown":
         warnUnknownTemplate(exporter, lvl, step, raw);
         return raw;
@@ -521,7 +543,7 @@ function taskText(exporter: Exporter, lvl: Level, scope: Scope, step: Step, text
       case "step":
         return scope.output(ref.step, ref.output);
       case "item":
-        return "{{item}}";
+        return formatTemplateRef(ref);
       case "unknown":
         warnUnknownTemplate(exporter, lvl, step, raw);
         return raw;

@@ -1,9 +1,17 @@
 import { formatField } from "../graph";
-import type { StepInput, ValueSource, WorkflowInput } from "../model";
+import type { Graph, StepInput, ValueSource, WorkflowInput } from "../model";
+import { appendWarning, TOO_MANY_WARNINGS_MESSAGE } from "../warnings";
 
 /** Shared state and helpers of the Argo import (see import.ts). */
 
 export type ImportWarning = { code: string; message: string; path: string };
+
+export class ArgoImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ArgoImportError";
+  }
+}
 
 export type Json = Record<string, unknown>;
 
@@ -11,10 +19,19 @@ export type Path = (string | number)[];
 
 export type Importer = {
   warnings: ImportWarning[];
+  /** a key of each warning, to report each once */
+  warned: Set<string>;
   templates: Map<string, { template: Json; path: Path }>;
   imported: Set<string>;
   /** templates being expanded, to stop recursive templates */
   expanding: string[];
+  /** how often a template was found running itself (a group built meanwhile depends on where it was built) */
+  recursions: number;
+  /** the graph built for each dag/steps template, with the number of steps in it (see import-expansion.ts) */
+  groups: Map<Json, { graph: Graph; steps: number }>;
+  /** steps built so far, and the most an import may build */
+  steps: number;
+  maxSteps: number;
 };
 
 /** A graph being imported. */
@@ -56,12 +73,13 @@ export function unsupportedKeys(importer: Importer, value: Json, path: Path, han
   }
 }
 
+const TOO_MANY_WARNINGS: ImportWarning = { code: "too-many-warnings", message: TOO_MANY_WARNINGS_MESSAGE, path: "" };
+
 export function warn(importer: Importer, code: string, message: string, path: Path): void {
   const formatted = formatField(path);
-  if (importer.warnings.some((w) => w.code === code && w.message === message && w.path === formatted)) return;
-  importer.warnings.push({ code, message, path: formatted });
+  // neither a code nor a formatted path holds a line break
+  appendWarning(importer.warnings, importer.warned, `${code}\n${formatted}\n${message}`, { code, message, path: formatted }, TOO_MANY_WARNINGS);
 }
-
 
 export function isJson(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);

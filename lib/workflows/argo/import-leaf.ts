@@ -1,6 +1,8 @@
+import { goDurationParts } from "../duration";
 import { stepOutput, type Step, type StepCommon, type StepInput, type StepOutput, type ValueSource } from "../model";
 import { isJson, list, parseJson, text, unsupportedKeys, warn, type Arguments, type GraphContext, type Importer, type Json, type LeafParameters, type Path, type RawTask } from "./import-context";
-import { argoSource, bodyText, parseArgoRef, singleToken, taskText } from "./import-text";
+import { singleTokenExpression } from "../template-syntax";
+import { argoSource, bodyText, parseArgoRef, taskText } from "./import-text";
 import { OUTPUTS_ANNOTATION, secretNameFromKeyRef } from "./types";
 
 /** Argo container, script and http templates → Sluice steps of the same kind. */
@@ -46,7 +48,7 @@ function leafParameters(importer: Importer, context: GraphContext, template: Jso
     unsupportedKeys(importer, parameter, parameterPath, ["name", "value", "default"], "Parameter");
     declared.add(parameter.name);
     const arg = args.get(parameter.name);
-    if (arg && parameter.name.startsWith(LIFTED_PREFIX) && singleToken(arg.value) !== undefined) {
+    if (arg && parameter.name.startsWith(LIFTED_PREFIX) && singleTokenExpression(arg.value) !== undefined) {
       result.lifted.set(parameter.name, { text: taskText(importer, context, arg.value, arg.path), source: argoSource(importer, context, arg.value, arg.path) });
       return;
     }
@@ -212,7 +214,7 @@ function envValue(importer: Importer, context: GraphContext, parameters: LeafPar
 /** The source of a value that is exactly `{{inputs.parameters.__…}}` of a folded parameter. */
 function liftedReference(parameters: LeafParameters, value: unknown): ValueSource | undefined {
   if (typeof value !== "string") return undefined;
-  const ref = parseArgoRef(singleToken(value) ?? "");
+  const ref = parseArgoRef(singleTokenExpression(value) ?? "");
   return ref?.kind === "input" ? parameters.lifted.get(ref.name)?.source : undefined;
 }
 
@@ -267,14 +269,17 @@ function retryPolicy(importer: Importer, strategy: Json, path: Path): NonNullabl
   return retry;
 }
 
+const TIMEOUT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
 /** Argo timeouts are Go durations or seconds; Sluice takes a single unit. */
 function toTimeout(value: unknown): string | undefined {
   const textValue = String(value).trim();
   if (/^\d+(ms|s|m|h)$/.test(textValue)) return textValue;
   if (/^\d+$/.test(textValue)) return `${textValue}s`;
-  const parts = [...textValue.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== textValue) return undefined;
-  const seconds = parts.reduce((total, part) => total + Number(part[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[part[2] as "ms" | "s" | "m" | "h"], 0);
+  const parts = goDurationParts(textValue);
+  if (!parts?.every((part) => part.unit in TIMEOUT_SECONDS)) return undefined;
+  const seconds = parts.reduce((total, part) => total + part.amount * TIMEOUT_SECONDS[part.unit as keyof typeof TIMEOUT_SECONDS], 0);
+  if (!Number.isFinite(seconds)) return undefined;
   return Number.isInteger(seconds) ? `${seconds}s` : `${Math.round(seconds * 1000)}ms`;
 }
 

@@ -1,4 +1,6 @@
 import type { ValueSource } from "../model";
+import { replaceTokens, singleTokenExpression } from "../template-syntax";
+import { formatTemplateRef } from "../templates";
 import { warn, type GraphContext, type Importer, type LeafParameters, type Path } from "./import-context";
 
 /**
@@ -14,14 +16,14 @@ export type ArgoRef =
   | { kind: "result"; step: string }
   | { kind: "exitCode"; step: string }
   | { kind: "allOutputs"; step: string }
-  | { kind: "item" }
+  | { kind: "item"; key?: string }
   | { kind: "other" };
-
-const ARGO_TOKEN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 export function parseArgoRef(expression: string): ArgoRef {
   if (expression === "item") return { kind: "item" };
-  let match = /^inputs\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
+  let match = /^item\.([A-Za-z0-9_-]+)$/.exec(expression);
+  if (match) return { kind: "item", key: match[1] };
+  match = /^inputs\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
   if (match) return { kind: "input", name: match[1] };
   match = /^workflow\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
   if (match) return { kind: "global", name: match[1] };
@@ -36,12 +38,6 @@ export function parseArgoRef(expression: string): ArgoRef {
   return { kind: "other" };
 }
 
-/** The expression inside a text that is exactly one `{{...}}` token. */
-export function singleToken(value: string): string | undefined {
-  const match = /^\{\{\s*([^{}]*?)\s*\}\}$/.exec(value.trim());
-  return match ? match[1] : undefined;
-}
-
 /** A task-level reference to another step's output, noting outputs Argo provides implicitly. */
 function stepOutputName(context: GraphContext, ref: Extract<ArgoRef, { kind: "output" | "result" | "exitCode" }>): string {
   const output = ref.kind === "output" ? ref.output : (context.aliases.get(ref.step)?.[ref.kind] ?? ref.kind);
@@ -51,7 +47,7 @@ function stepOutputName(context: GraphContext, ref: Extract<ArgoRef, { kind: "ou
 
 /** An argument: exactly one reference becomes a data edge, anything else a literal with Sluice templates. */
 export function argoSource(importer: Importer, context: GraphContext, value: string, path: Path): ValueSource {
-  const ref = parseArgoRef(singleToken(value) ?? "");
+  const ref = parseArgoRef(singleTokenExpression(value) ?? "");
   switch (ref.kind) {
     case "input":
       return { from: "input", name: ref.name };
@@ -74,7 +70,7 @@ export function argoSource(importer: Importer, context: GraphContext, value: str
 
 /** Task-level text (when, arguments): `{{inputs.parameters.x}}` is the graph's input. */
 export function taskText(importer: Importer, context: GraphContext, value: string, path: Path): string {
-  return value.replace(ARGO_TOKEN, (raw: string, expression: string) => {
+  return replaceTokens(value, (expression, raw) => {
     const ref = parseArgoRef(expression);
     switch (ref.kind) {
       case "input":
@@ -90,7 +86,7 @@ export function taskText(importer: Importer, context: GraphContext, value: strin
         warnAllOutputs(importer, raw, path);
         return `{{steps.${ref.step}.outputs.parameters}}`;
       case "item":
-        return "{{item}}";
+        return formatTemplateRef(ref);
       case "other":
         return keepArgoVariable(importer, raw, path);
     }
@@ -99,7 +95,7 @@ export function taskText(importer: Importer, context: GraphContext, value: strin
 
 /** Text inside a leaf template: `{{inputs.parameters.p}}` is the step's port p (or a folded reference). */
 export function bodyText(importer: Importer, context: GraphContext, parameters: LeafParameters, value: string, path: Path): string {
-  return value.replace(ARGO_TOKEN, (raw: string, expression: string) => {
+  return replaceTokens(value, (expression, raw) => {
     const ref = parseArgoRef(expression);
     if (ref.kind === "input") {
       const lifted = parameters.lifted.get(ref.name);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
 import type { Step } from "../model";
 import { dagShape } from "../spec.testing";
@@ -305,3 +305,61 @@ describe("fromArgo", () => {
     expect(result.spec.inputs).toEqual([{ name: "p", type: "string", required: true }]);
   });
 });
+
+/** Templates t0 … t<levels>: each dag runs the next template twice (twice), the last is a container. */
+function doublingChain(levels: number, fanOut = 2) {
+  const templates: Record<string, unknown>[] = [];
+  for (let i = 0; i < levels; i++) {
+    templates.push({ name: `t${i}`, dag: { tasks: Array.from({ length: fanOut }, (_, j) => ({ name: `s${j}`, template: `t${i + 1}` })) } });
+  }
+  templates.push({ name: `t${levels}`, container: { image: "busybox" } });
+  return workflow(templates);
+}
+
+const countSteps = (steps: Step[]): number => steps.reduce((total, step) => total + 1 + (step.kind === "group" ? countSteps(step.group.steps) : 0), 0);
+
+describe("fromArgo expansion limits", () => {
+  it("refuses a document whose templates expand past the step limit, quickly, naming the limit", () => {
+    const started = performance.now();
+    expect(() => fromArgo(doublingChain(20))).toThrow(
+      "The workflow would have more than 5000 steps once its templates are expanded (every task that runs a dag or steps template becomes a group with a copy of its steps); the import limit is 5000 steps (SLUICE_IMPORT_MAX_STEPS).",
+    );
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("takes the limit from SLUICE_IMPORT_MAX_STEPS", () => {
+    expect(countSteps(fromArgo(doublingChain(5)).spec.steps)).toBe(62);
+    vi.stubEnv("SLUICE_IMPORT_MAX_STEPS", "61");
+    try {
+      expect(() => fromArgo(doublingChain(5))).toThrow("the import limit is 61 steps");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("builds each template's group once and copies it to the other tasks that run it", () => {
+    const { spec, warnings } = fromArgo(doublingChain(3));
+    expect(warnings).toEqual([]);
+    const [first, second] = spec.steps;
+    if (first.kind !== "group" || second.kind !== "group") throw new Error("expected groups");
+    expect(dagShape(first.group)).toEqual(dagShape(second.group));
+    expect(first.group).not.toBe(second.group);
+    expect(first.group.steps[0]).not.toBe(second.group.steps[0]);
+  });
+
+  it("refuses groups nested deeper than Sluice allows, also in long chains", () => {
+    expect(countSteps(fromArgo(doublingChain(11, 1)).spec.steps)).toBe(11);
+    expect(() => fromArgo(doublingChain(12, 1))).toThrow("more than 10 levels deep");
+    const started = performance.now();
+    expect(() => fromArgo(doublingChain(4000, 1))).toThrow("more than 10 levels deep");
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("imports a map wrapper that runs itself as an empty step", () => {
+    const wrapper = { name: "main", parallelism: 2, dag: { tasks: [{ name: "again", template: "main", withItems: [1, 2] }] } };
+    const { spec, warnings } = fromArgo(workflow([wrapper]));
+    expect(warnings.map((w) => w.code)).toEqual(["recursive-template"]);
+    expect(spec.steps.map((step) => step.kind)).toEqual(["container"]);
+  });
+});
+

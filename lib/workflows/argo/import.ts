@@ -4,6 +4,7 @@ import { applyLayeredLayout } from "../layout";
 import { DNS1123_LABEL, workflowSpec, type Graph, type Step, type StepInput, type StepOutput, type ValueSource, type WorkflowInput, type WorkflowOutput, type WorkflowSpec } from "../model";
 import { inferJsonTypes } from "./infer-types";
 import {
+  ArgoImportError,
   isJson,
   list,
   text,
@@ -18,11 +19,13 @@ import {
   type Path,
   type RawTask,
 } from "./import-context";
+import { checkExpansion, countSteps, enterTemplate, importMaxSteps, isGraphTemplate, isLeafTemplate, isMapWrapper, wrapperTasks } from "./import-expansion";
 import { applyExecution, base, leafStep, outputAliases } from "./import-leaf";
-import { argoSource, jsonPathExpression, parseArgoRef, singleToken, taskText } from "./import-text";
+import { replaceTokens, singleTokenExpression } from "../template-syntax";
+import { argoSource, jsonPathExpression, parseArgoRef, taskText } from "./import-text";
 import { DESCRIPTION_ANNOTATION } from "./types";
 
-export type { ImportWarning } from "./import-context";
+export { ArgoImportError, type ImportWarning } from "./import-context";
 export { fromSluiceJson, type SluiceJsonError, type SluiceJsonResult } from "../sluice-json";
 
 /**
@@ -40,13 +43,6 @@ export { fromSluiceJson, type SluiceJsonError, type SluiceJsonResult } from "../
 
 export type ArgoImport = { name: string; spec: WorkflowSpec; warnings: ImportWarning[] };
 
-export class ArgoImportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ArgoImportError";
-  }
-}
-
 const ARGO_KINDS = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"];
 
 export function fromArgo(yamlOrObject: string | object): ArgoImport {
@@ -55,7 +51,17 @@ export function fromArgo(yamlOrObject: string | object): ArgoImport {
   if (typeof kind !== "string" || !ARGO_KINDS.includes(kind)) {
     throw new ArgoImportError(`Not an Argo workflow: kind must be one of ${ARGO_KINDS.join(", ")}, not ${JSON.stringify(kind ?? null)}.`);
   }
-  const importer: Importer = { warnings: [], templates: new Map(), imported: new Set(), expanding: [] };
+  const importer: Importer = {
+    warnings: [],
+    warned: new Set(),
+    templates: new Map(),
+    imported: new Set(),
+    expanding: [],
+    recursions: 0,
+    groups: new Map(),
+    steps: 0,
+    maxSteps: importMaxSteps(),
+  };
   const metadata = isJson(document.metadata) ? document.metadata : {};
   const specPath: Path = kind === "CronWorkflow" ? ["spec", "workflowSpec"] : ["spec"];
   const spec = kind === "CronWorkflow" ? cronWorkflowSpec(importer, document) : document.spec;
@@ -147,13 +153,14 @@ function importWorkflowGraph(importer: Importer, spec: Json, path: Path): Graph 
   const entryName = typeof spec.entrypoint === "string" ? spec.entrypoint : importer.templates.size === 1 ? [...importer.templates.keys()][0] : undefined;
   const entry = entryName === undefined ? undefined : importer.templates.get(entryName);
   if (!entry) throw new ArgoImportError(entryName === undefined ? "The workflow has no entrypoint." : `The entrypoint template "${entryName}" does not exist.`);
+  checkExpansion(importer, entry.template);
 
   const inputs = workflowInputs(importer, spec, path);
   if (isGraphTemplate(entry.template) && !isMapWrapper(entry.template)) {
     const context: GraphContext = { top: true, inputs: mergeInputs(inputs, templateInputs(importer, entry.template, entry.path)), refs: [], aliases: new Map() };
     importer.imported.add(entryName as string);
     unsupportedKeys(importer, entry.template, entry.path, ["name", "inputs", "outputs", "dag", "steps"], "Entrypoint template");
-    importer.expanding.push(entryName as string);
+    enterTemplate(importer, entryName as string);
     return importGraphTemplate(importer, context, entry.template, entry.path, true);
   }
   const context: GraphContext = { top: true, inputs, refs: [], aliases: new Map() };
@@ -161,6 +168,7 @@ function importWorkflowGraph(importer: Importer, spec: Json, path: Path): Graph 
   const fed = inputs.filter((input) => declared.has(input.name));
   const args: Arguments = new Map(fed.map((input) => [input.name, { value: `{{inputs.parameters.${input.name}}}`, path: [...path, "arguments"] }]));
   importer.imported.add(entryName as string);
+  countSteps(importer, 1);
   const step = templateStep(importer, context, entryName as string, entry.template, entry.path, args, entry.path);
   return finishGraph(context, { inputs, outputs: [], steps: [step] });
 }
@@ -210,11 +218,10 @@ function warnUnusedTemplates(importer: Importer): void {
 // ---------------------------------------------------------------------------------------------
 // Graphs (dag and steps templates)
 
-const isGraphTemplate = (template: Json) => isJson(template.dag) || Array.isArray(template.steps);
-
 function importGraphTemplate(importer: Importer, context: GraphContext, template: Json, path: Path, entry: boolean): Graph {
   const raws = isJson(template.dag) ? dagTasks(importer, template.dag, [...path, "dag"]) : stepsTasks(importer, list(template.steps), [...path, "steps"]);
   context.aliases = outputAliases(importer, raws);
+  countSteps(importer, raws.length);
   const steps = raws.map((raw) => importTask(importer, context, raw));
   const outputs = graphOutputs(importer, context, template, path, entry);
   return finishGraph(context, { inputs: context.inputs, outputs, steps });
@@ -411,9 +418,9 @@ function mapSource(importer: Importer, context: GraphContext, value: string, pat
 }
 
 function templateStep(importer: Importer, context: GraphContext, name: string, template: Json, templatePath: Path, args: Arguments, taskPath: Path): Step {
-  if (isMapWrapper(template)) return wrappedStep(importer, context, name, template, templatePath, args);
-  if (isJson(template.container) || isJson(template.script) || isJson(template.http)) return leafStep(importer, context, name, template, templatePath, args);
-  if (isGraphTemplate(template)) return groupStep(importer, context, name, template, templatePath, args, taskPath);
+  if (isMapWrapper(template)) return expandedStep(importer, context, name, template, args, taskPath, () => wrappedStep(importer, context, name, template, templatePath, args));
+  if (isLeafTemplate(template)) return leafStep(importer, context, name, template, templatePath, args);
+  if (isGraphTemplate(template)) return expandedStep(importer, context, name, template, args, taskPath, () => groupStep(importer, context, name, template, templatePath, args));
   const kind = ["resource", "suspend", "data", "containerSet", "plugin"].find((key) => template[key] !== undefined) ?? "unknown";
   warn(
     importer,
@@ -451,21 +458,30 @@ function callStep(importer: Importer, context: GraphContext, name: string, ref: 
 // ---------------------------------------------------------------------------------------------
 // Groups and map wrappers
 
-function groupStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments, taskPath: Path): Step {
+/** A step running a dag or steps template, unless the template runs itself. */
+function expandedStep(importer: Importer, context: GraphContext, name: string, template: Json, args: Arguments, taskPath: Path, build: () => Step): Step {
   const templateName = String(template.name ?? name);
   if (importer.expanding.includes(templateName)) {
+    importer.recursions++;
     warn(importer, "recursive-template", `Template "${templateName}" runs itself recursively, which Sluice cannot represent; step "${name}" was imported as an empty container step.`, taskPath);
     return placeholderStep(importer, context, name, args, `Recursive Argo template "${templateName}".`);
   }
+  enterTemplate(importer, templateName);
+  try {
+    return build();
+  } finally {
+    importer.expanding.pop();
+  }
+}
+
+function groupStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments): Step {
+  const templateName = String(template.name ?? name);
   const keys = ["name", "inputs", "outputs", "dag", "steps", "retryStrategy", "timeout"];
   if (template.parallelism !== undefined) {
     warn(importer, "group-parallelism", `The parallelism of template "${templateName}" is not imported: Sluice limits parallelism only on mapped steps.`, [...path, "parallelism"]);
   }
   unsupportedKeys(importer, template, path, [...keys, "parallelism"], "Template");
-  importer.expanding.push(templateName);
-  const inner: GraphContext = { top: false, inputs: templateInputs(importer, template, path), refs: [], aliases: new Map() };
-  const group = importGraphTemplate(importer, inner, template, path, false);
-  importer.expanding.pop();
+  const group = groupGraph(importer, template, path);
   const inputs = [...args].map(([port, arg]) => portFromArgument(importer, context, port, arg));
   const outputs: StepOutput[] = group.outputs.map((output) => ({ name: output.name, type: "string", source: { from: "workflow", output: output.name } }));
   const step: Step = { ...base(name), inputs, outputs, kind: "group", group };
@@ -474,21 +490,21 @@ function groupStep(importer: Importer, context: GraphContext, name: string, temp
 }
 
 /**
- * A dag/steps template with `parallelism` around a single mapped task is how Sluice exports
- * `map.parallelism` (and how Argo users limit one loop): it is imported as that mapped step.
+ * The graph of a group. It depends on the template alone (the task's arguments only feed the group's
+ * ports), so each template is built once and copied for every other task that runs it; a graph built
+ * while a template ran itself depends on where it was built and is not reused.
  */
-function isMapWrapper(template: Json): boolean {
-  if (typeof template.parallelism !== "number") return false;
-  const tasks = wrapperTasks(template);
-  if (tasks.length !== 1) return false;
-  const [task] = tasks;
-  return (Array.isArray(task.withItems) || typeof task.withParam === "string") && task.depends === undefined && task.dependencies === undefined;
-}
-
-function wrapperTasks(template: Json): Json[] {
-  if (isJson(template.dag)) return list(template.dag.tasks).filter(isJson);
-  const groups = list(template.steps);
-  return groups.length === 1 ? list(groups[0]).filter(isJson) : [];
+function groupGraph(importer: Importer, template: Json, path: Path): Graph {
+  const built = importer.groups.get(template);
+  if (built) {
+    countSteps(importer, built.steps);
+    return structuredClone(built.graph);
+  }
+  const before = { steps: importer.steps, recursions: importer.recursions };
+  const inner: GraphContext = { top: false, inputs: templateInputs(importer, template, path), refs: [], aliases: new Map() };
+  const graph = importGraphTemplate(importer, inner, template, path, false);
+  if (importer.recursions === before.recursions) importer.groups.set(template, { graph: structuredClone(graph), steps: importer.steps - before.steps });
+  return graph;
 }
 
 function wrappedStep(importer: Importer, context: GraphContext, name: string, template: Json, path: Path, args: Arguments): Step {
@@ -504,7 +520,10 @@ function wrappedStep(importer: Importer, context: GraphContext, name: string, te
 /** Replaces the wrapper's `{{inputs.parameters.x}}` with the caller's argument text, in every string. */
 function substituteInputs(value: unknown, args: Arguments): unknown {
   if (typeof value === "string") {
-    return value.replace(/\{\{\s*inputs\.parameters\.([A-Za-z0-9_-]+)\s*\}\}/g, (raw: string, name: string) => args.get(name)?.value ?? raw);
+    return replaceTokens(value, (expression, raw) => {
+      const ref = parseArgoRef(expression);
+      return ref.kind === "input" ? (args.get(ref.name)?.value ?? raw) : raw;
+    });
   }
   if (Array.isArray(value)) return value.map((item) => substituteInputs(item, args));
   if (isJson(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteInputs(item, args)]));
@@ -517,7 +536,7 @@ function aliasWrapperOutputs(importer: Importer, step: Step, template: Json, pat
   outputs.forEach((parameter, i) => {
     if (!isJson(parameter) || typeof parameter.name !== "string") return;
     const from = isJson(parameter.valueFrom) ? parameter.valueFrom : {};
-    const ref = typeof from.parameter === "string" ? parseArgoRef(singleToken(from.parameter) ?? "") : undefined;
+    const ref = typeof from.parameter === "string" ? parseArgoRef(singleTokenExpression(from.parameter) ?? "") : undefined;
     const jsonPath = typeof from.expression === "string" ? jsonPathExpression(from.expression, innerName) : undefined;
     const existing = step.outputs.find((output) => output.name === parameter.name);
     if (ref?.kind === "output" && ref.step === innerName) {

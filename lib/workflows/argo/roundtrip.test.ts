@@ -50,9 +50,7 @@ const EXPECTED: Record<string, Expected> = {
   "loops-param-result.yaml": { warnings: [] },
   "parameter-aggregation.yaml": {
     warnings: [
-      { code: "argo-variable", path: "spec.templates[0].steps[3][0].arguments.parameters[0].value" },
       { code: "script-command", path: "spec.templates[2].script.command" },
-      { code: "argo-variable", path: "spec.templates[0].steps[3][0].when" },
       { code: "aggregated-outputs", path: "spec.templates[0].steps[3][0].withParam" },
     ],
   },
