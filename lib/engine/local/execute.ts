@@ -1,0 +1,335 @@
+import { readFileSync, statSync } from "node:fs";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { database } from "@/db/client";
+import { jobs, runLogs, runs, runSteps } from "@/db/schema";
+import { revealSecretValue } from "@/lib/secrets/service";
+import { ConditionError, evaluateCondition } from "@/lib/workflows/when";
+import type { Step, StepOutput } from "@/lib/workflows/model";
+import { runHttpStep } from "./http-step";
+import { LogWriter, type PendingChunk } from "./log-writer";
+import { levelPlan } from "./plan";
+import { runProcess, type ProcessResult } from "./process";
+import { durationMs, retryDelay, type FailureKind } from "./retry";
+import { createStepDir, hostPath, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
+import { submitChildRun } from "./submit";
+import { expandMap, createLevel, finishStep, scheduleRetry, stepDefinition, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
+import { asText, graphInputValues, isSecretRef, renderText, resolveSource, typedInput, typedOutput, ValueError, type Scope } from "./values";
+
+/** How a worker runs one step job: everything but the claiming and the transaction boundaries. */
+export type StepRuntime = {
+  worker: string;
+  loadSpec: Ctx["loadSpec"];
+  /** runs `work` in a transaction with a fresh context, then starts what it claimed */
+  transact: (work: (ctx: Ctx) => Promise<void>) => Promise<void>;
+  signal: AbortSignal;
+  /** called when log chunks were written (live views) */
+  onLog?: () => void;
+};
+
+type Loaded = { run: RunRow; row: StepRow };
+
+async function load(stepId: number): Promise<Loaded | undefined> {
+  const db = await database();
+  const [found] = await db.select({ row: runSteps, run: runs }).from(runSteps).innerJoin(runs, eq(runs.id, runSteps.runId)).where(eq(runSteps.id, stepId));
+  return found;
+}
+
+/** The group instance whose graph holds a row (a mapped step's items belong to the level of the mapped step). */
+async function levelOwner(tx: Pick<Tx, "select">, row: StepRow): Promise<StepRow | null> {
+  let parentId = row.parentId;
+  while (parentId !== null) {
+    const [parent] = await tx.select().from(runSteps).where(eq(runSteps.id, parentId));
+    if (!parent) return null;
+    if (parent.kind === "group" && !(parent.mapIndex === null && row.mapIndex !== null && parent.key === row.key.replace(/\[\d+\]$/, ""))) return parent;
+    parentId = parent.parentId;
+  }
+  return null;
+}
+
+/** What the step's values and templates can read: its level's inputs, its upstream outputs, its item. */
+async function scopeOf(tx: Pick<Tx, "select">, run: RunRow, row: StepRow, graphUpstream: string[], retries: number, inputsOfRun: Record<string, unknown>): Promise<Scope> {
+  const owner = await levelOwner(tx, row);
+  const inputs = owner ? (owner.inputs ?? {}) : inputsOfRun;
+  const outputs = new Map<string, Record<string, unknown>>();
+  if (graphUpstream.length > 0) {
+    const rows = await tx
+      .select({ name: runSteps.name, outputs: runSteps.outputs })
+      .from(runSteps)
+      .where(and(eq(runSteps.runId, run.id), owner ? eq(runSteps.parentId, owner.id) : isNull(runSteps.parentId), inArray(runSteps.name, graphUpstream), isNull(runSteps.mapIndex)));
+    for (const r of rows) if (r.outputs) outputs.set(r.name, r.outputs);
+  }
+  return {
+    inputs,
+    outputs,
+    item: row.mapIndex !== null ? { value: row.item } : undefined,
+    retries,
+    workflow: {
+      name: run.workflowName,
+      uid: run.id,
+      creationTimestamp: run.createdAt.toISOString(),
+      scheduledTime: run.trigger === "schedule" ? run.createdAt.toISOString() : "",
+      status: "Running",
+    },
+  };
+}
+
+/** The step's input ports, typed; secret ports stay references. */
+function resolvePorts(step: Step, scope: Scope): Record<string, unknown> {
+  const ports: Record<string, unknown> = {};
+  for (const port of step.inputs) {
+    if (!port.value) continue;
+    ports[port.name] = typedInput(resolveSource(port.value, scope), port.type, port.name);
+  }
+  return ports;
+}
+
+/** Secret values this step may see, by name: those its ports, env, headers and level inputs reference. */
+async function secretsFor(run: RunRow, values: unknown[]): Promise<Map<string, string>> {
+  const names = new Set<string>();
+  const visit = (value: unknown) => {
+    if (isSecretRef(value)) names.add(value.$secret);
+    else if (Array.isArray(value)) value.forEach(visit);
+  };
+  values.forEach(visit);
+  const secrets = new Map<string, string>();
+  for (const name of names) secrets.set(name, await revealSecretValue(run.workspaceId, name));
+  return secrets;
+}
+
+const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
+
+type Attempt = { outcome: Outcome; failure?: FailureKind; logs: PendingChunk[] };
+
+/** Runs one attempt of a container, script or http step. */
+async function runAttempt(rt: StepRuntime, run: RunRow, row: StepRow, step: Step, scope: Scope): Promise<Attempt> {
+  const ports = scope.ports ?? {};
+  const env: Record<string, string> = {};
+  const envSources = step.kind === "container" ? step.container.env : step.kind === "script" ? step.script.env : [];
+  const rawEnv = Object.fromEntries(envSources.map((e) => [e.name, resolveSource(e.value, scope, true)]));
+  const headers = step.kind === "http" ? step.http.headers.map((h) => [h.name, resolveSource(h.value, scope, true)] as const) : [];
+  scope.secrets = await secretsFor(run, [...Object.values(ports), ...Object.values(scope.inputs), ...Object.values(rawEnv), ...headers.map(([, v]) => v)]);
+  const reveal = (value: unknown) => (isSecretRef(value) ? scope.secrets!.get(value.$secret)! : asText(value));
+  for (const [name, value] of Object.entries(ports)) env[`INPUT_${envName(name)}`] = reveal(value);
+  for (const [name, value] of Object.entries(rawEnv)) env[name] = reveal(value);
+  const log = new LogWriter(run.id, row.id, row.attempt, scope.secrets.values(), rt.onLog);
+  const mask = (value: unknown): unknown => (typeof value === "string" ? log.mask(value) : value === null || typeof value !== "object" ? value : JSON.parse(log.mask(JSON.stringify(value))));
+  const timeoutMs = durationMs(step.timeout);
+  try {
+    if (step.kind === "http") {
+      const result = await runHttpStep(step, scope, headers.map(([name, value]) => [name, reveal(value)]), log, timeoutMs, rt.signal);
+      const outputs = result.ok ? (mask(result.outputs) as Record<string, unknown>) : null;
+      const outcome: Outcome = result.cancelled
+        ? { state: "cancelled", error: "Cancelled." }
+        : result.timedOut
+          ? { state: "timed_out", error: `Timed out after ${step.timeout}.` }
+          : result.ok
+            ? { state: "succeeded", outputs, exitCode: result.status }
+            : { state: "failed", exitCode: result.status ?? null, error: result.error ?? null };
+      return { outcome, failure: result.timedOut || result.status === undefined ? "error" : "failure", logs: await log.drain() };
+    }
+    const dir = createStepDir(run.id, row.id, row.attempt);
+    try {
+      const result = await runCommand(step, scope, env, dir, log, timeoutMs, rt.signal);
+      const logs = await log.drain();
+      if (result.cancelled) return { outcome: { state: "cancelled", error: "Cancelled." }, logs };
+      if (result.timedOut) return { outcome: { state: "timed_out", exitCode: result.exitCode, error: `Timed out after ${step.timeout}.` }, failure: "error", logs };
+      if (result.spawnError) return { outcome: { state: "failed", error: `Could not start the process: ${result.spawnError}` }, failure: "error", logs };
+      if (result.exitCode !== 0) {
+        const why = result.exitCode === null ? `killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+        return { outcome: { state: "failed", exitCode: result.exitCode, error: `The process ${why}.` }, failure: "failure", logs };
+      }
+      const outputs = mask(readOutputs(step.outputs, dir, log.stdout, result)) as Record<string, unknown>;
+      return { outcome: { state: "succeeded", outputs, exitCode: 0 }, logs };
+    } finally {
+      removeStepDir(dir);
+    }
+  } catch (error) {
+    if (error instanceof ValueError || error instanceof SandboxUnavailable) {
+      log.system(error.message);
+      return { outcome: { state: "failed", error: error.message }, failure: "error", logs: await log.drain() };
+    }
+    throw error;
+  }
+}
+
+const INTERPRETERS = { shell: ["sh"], python: ["python3"], node: ["node"] } as const;
+
+async function runCommand(step: Step, scope: Scope, env: Record<string, string>, dir: StepDir, log: LogWriter, timeoutMs: number | undefined, signal: AbortSignal): Promise<ProcessResult> {
+  const mode = sandboxMode();
+  const fileOutputs = step.outputs.flatMap((o) => (o.source.from === "file" ? [renderText(o.source.path, scope)] : []));
+  let argv: string[];
+  let stdin: string | undefined;
+  if (step.kind === "container") {
+    argv = [...step.container.command, ...step.container.args].map((text) => renderText(text, scope));
+    log.system(`No container runtime is configured: running the command on this host${mode === "bwrap" ? " in a bubblewrap sandbox" : ""} (image ${step.container.image || "none"} is not used).`);
+    if (argv.length === 0) throw new ValueError(`Step "${step.name}" has no command: without a container runtime, the image's own entrypoint cannot run.`);
+  } else if (step.kind === "script") {
+    // the source goes to the interpreter's standard input: no file for the sandbox to share
+    argv = [...INTERPRETERS[step.script.language], "-"];
+    stdin = renderText(step.script.source, scope);
+    if (step.script.language === "shell") argv = ["sh", "-s"];
+    log.system(`Running the ${step.script.language} script on this host${mode === "bwrap" ? " in a bubblewrap sandbox" : ""} (image ${step.script.image || "none"} is not used).`);
+  } else {
+    throw new Error(`${step.kind} steps do not run a command`);
+  }
+  const resources = step.kind === "container" ? step.container.resources : step.kind === "script" ? step.script.resources : undefined;
+  const cores = parseCpu(resources?.cpu);
+  const limits = { memoryBytes: parseMemory(resources?.memory), cpuSeconds: cores && timeoutMs ? Math.ceil((cores * timeoutMs) / 1000) : undefined };
+  const command = sandboxed(argv, env, dir, limits, fileOutputs.filter((p) => p.startsWith("/")));
+  if (stdin !== undefined && mode === "host") stdin = fileOutputs.filter((p) => p.startsWith("/")).reduce((text, p) => text.split(p).join(hostPath(dir, p)), stdin);
+  return runProcess(command, log, timeoutMs, signal, stdin);
+}
+
+const MAX_OUTPUT_BYTES = 1024 * 1024;
+
+function readOutputs(declared: StepOutput[], dir: StepDir, stdout: string, result: ProcessResult): Record<string, unknown> {
+  const outputs: Record<string, unknown> = {};
+  for (const output of declared) {
+    let text: string;
+    switch (output.source.from) {
+      case "stdout":
+        text = stdout.replace(/\n$/, "");
+        break;
+      case "status":
+        outputs[output.name] = output.type === "string" ? String(result.exitCode) : result.exitCode;
+        continue;
+      case "file": {
+        const file = hostPath(dir, output.source.path);
+        let size: number;
+        try {
+          size = statSync(file).size;
+        } catch {
+          throw new ValueError(`Output "${output.name}": the step did not write ${output.source.path}.`);
+        }
+        if (size > MAX_OUTPUT_BYTES) throw new ValueError(`Output "${output.name}": ${output.source.path} is larger than 1 MiB.`);
+        text = readFileSync(file, "utf8").replace(/\n$/, "");
+        break;
+      }
+      default:
+        continue;
+    }
+    outputs[output.name] = typedOutput(text, output);
+  }
+  return outputs;
+}
+
+/** Writes the logs left at the end of an attempt inside the completion transaction. */
+async function writeLogs(tx: Tx, run: RunRow, row: StepRow, logs: PendingChunk[]) {
+  if (logs.length > 0) await tx.insert(runLogs).values(logs.map((c) => ({ runId: run.id, stepId: row.id, attempt: row.attempt, stream: c.stream, text: c.text })));
+}
+
+/** A line in a step's log, outside an attempt (skips, map expansion, sub-runs). */
+async function note(tx: Tx, run: RunRow, row: StepRow, text: string) {
+  await tx.insert(runLogs).values({ runId: run.id, stepId: row.id, attempt: row.attempt || null, stream: "system", text: `${text}\n` });
+}
+
+/**
+ * Runs a `step` job. `preStarted`: this worker claimed it in the transaction that made it ready
+ * (its row already says running); otherwise it came from the queue, and a row that says running
+ * means the worker that had it stopped: that attempt is lost, and the retry policy decides.
+ */
+export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: number, preStarted: boolean): Promise<void> {
+  const loaded = await load(stepId);
+  if (!loaded) {
+    await rt.transact(async (ctx) => void (await ctx.tx.delete(jobs).where(eq(jobs.id, jobId))));
+    return;
+  }
+  let { row } = loaded;
+  const { run } = loaded;
+  const spec = await rt.loadSpec(run);
+  const { graph, step } = stepDefinition(spec, row);
+
+  if (run.state !== "running" || row.state === "succeeded" || row.state === "failed" || row.state === "skipped" || row.state === "omitted" || row.state === "cancelled" || row.state === "timed_out") {
+    await rt.transact((ctx) => finishStep(ctx, run, row, { state: "cancelled", error: "The run ended before this step ran." }, jobId));
+    return;
+  }
+  if (!preStarted && row.state === "running") {
+    const lost: Outcome = { state: "failed", error: "The worker running this attempt stopped; its lease ran out." };
+    const delay = row.attempt > 0 ? retryDelay(step, row.attempt, "error", row.startedAt ?? new Date()) : undefined;
+    if (delay !== undefined) {
+      await rt.transact((ctx) => scheduleRetry(ctx, run, row, lost, delay, jobId));
+      return;
+    }
+    if (row.attempt > 0 && (step.kind === "container" || step.kind === "script" || step.kind === "http")) {
+      await rt.transact((ctx) => finishStep(ctx, run, row, lost, jobId));
+      return;
+    }
+  }
+  if (!preStarted) {
+    const db = await database();
+    const [started] = await db
+      .update(runSteps)
+      .set({ state: "running", attempt: row.attempt + 1, startedAt: row.startedAt ?? new Date(), attemptStartedAt: new Date() })
+      .where(eq(runSteps.id, row.id))
+      .returning();
+    row = started;
+  }
+
+  const isMapParent = row.mapIndex === null && step.map !== undefined;
+  const db = await database();
+  const inputsOfRun = graphInputValues(spec.inputs, run.inputs);
+  const upstream = levelPlan(graph).upstream.get(step.name) ?? [];
+  const scope = await scopeOf(db, run, row, upstream, Math.max(0, row.attempt - 1), inputsOfRun);
+
+  try {
+    if (isMapParent) {
+      const items = resolveSource(step.map!.over, scope);
+      const list = typeof items === "string" ? JSON.parse(items) : items;
+      if (!Array.isArray(list)) throw new ValueError(`map.over is not a list: ${asText(items).slice(0, 200)}`);
+      if (list.length > 10_000) throw new ValueError(`map.over has ${list.length} items; at most 10,000 are run.`);
+      await rt.transact(async (ctx) => {
+        await note(ctx.tx, run, row, `Mapping over ${list.length} item${list.length === 1 ? "" : "s"}${step.map!.parallelism ? `, ${step.map!.parallelism} at a time` : ""}.`);
+        await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
+        await expandMap(ctx, run, row, step, list);
+      });
+      return;
+    }
+    if (step.when) {
+      const condition = renderText(step.when, scope);
+      if (!evaluateCondition(condition)) {
+        await rt.transact(async (ctx) => {
+          await note(ctx.tx, run, row, `Skipped: when "${step.when}" is false ("${condition}").`);
+          await finishStep(ctx, run, row, { state: "skipped" }, jobId);
+        });
+        return;
+      }
+    }
+    scope.ports = resolvePorts(step, scope);
+    if (step.kind === "group") {
+      await rt.transact(async (ctx) => {
+        const [updated] = await ctx.tx.update(runSteps).set({ inputs: { ...scope.ports } }).where(eq(runSteps.id, row.id)).returning();
+        await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
+        await createLevel(ctx, run, updated, step.group);
+      });
+      return;
+    }
+    if (step.kind === "workflow") {
+      await rt.transact(async (ctx) => {
+        await ctx.tx.update(runSteps).set({ inputs: { ...scope.ports } }).where(eq(runSteps.id, row.id));
+        await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
+        const child = await submitChildRun(ctx, run, row, step.call, scope.ports!);
+        await note(ctx.tx, run, row, `Started sub-workflow run ${child} (${step.call.workflow} v${step.call.version}).`);
+      });
+      return;
+    }
+  } catch (error) {
+    if (!(error instanceof ValueError || error instanceof ConditionError || error instanceof SyntaxError)) throw error;
+    const message = error instanceof ConditionError ? `The when condition cannot be evaluated: ${error.message}` : error.message;
+    await rt.transact(async (ctx) => {
+      await note(ctx.tx, run, row, message);
+      await finishStep(ctx, run, row, { state: "failed", error: message }, jobId);
+    });
+    return;
+  }
+
+  // ports as the run page shows them: secret ports hold their reference, never the value
+  await db.update(runSteps).set({ inputs: scope.ports }).where(eq(runSteps.id, row.id));
+  const attempt = await runAttempt(rt, run, row, step, scope);
+  const delay = attempt.failure && attempt.outcome.state !== "cancelled" ? retryDelay(step, row.attempt, attempt.failure, row.startedAt ?? new Date()) : undefined;
+  await rt.transact(async (ctx) => {
+    await writeLogs(ctx.tx, run, row, attempt.logs);
+    if (delay !== undefined) await scheduleRetry(ctx, run, row, attempt.outcome, delay, jobId);
+    else await finishStep(ctx, run, row, attempt.outcome, jobId);
+  });
+}
+

@@ -1,0 +1,135 @@
+import { EventEmitter } from "node:events";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import pg from "pg";
+import { database, databaseUrl, isEmbedded, type Database } from "@/db/client";
+import { jobs } from "@/db/schema";
+
+/**
+ * The one durable queue (table `jobs`): steps, queued runs, retries, timers, schedules and
+ * background tasks. Workers claim due jobs with `FOR UPDATE SKIP LOCKED`, taking tenants in turn,
+ * under a lease they renew; a job whose lease ran out (its worker died) is claimed again.
+ *
+ * Wake-ups: on PostgreSQL, LISTEN/NOTIFY (the NOTIFY is sent in the enqueuing transaction, so it
+ * arrives at commit); in the process that enqueued, at once; between processes of one server, by
+ * the cluster's IPC (scripts/serve.mjs relays it); otherwise a short poll.
+ */
+export const WAKE_CHANNEL = "sluice_jobs";
+export const LEASE_MS = Number(process.env.SLUICE_LEASE_MS) || 15_000;
+
+export type Job = typeof jobs.$inferSelect;
+export type NewJob = { kind: string; tenantKey?: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string };
+type Executor = Pick<Database, "insert" | "execute">;
+
+const wakes = ((globalThis as { __sluiceWakes?: EventEmitter }).__sluiceWakes ??= new EventEmitter().setMaxListeners(100));
+
+/** Tells this process's workers, and the server's other processes, that work is due. */
+export function wakeWorkers() {
+  wakes.emit("wake");
+  if (process.send && process.env.SLUICE_PROCESS_ROLE) process.send({ type: "sluice:wake" });
+}
+
+export function onWake(listener: () => void): () => void {
+  wakes.on("wake", listener);
+  return () => void wakes.off("wake", listener);
+}
+
+/** Adds jobs inside the caller's transaction; `claimedBy` hands them straight to that worker. */
+export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string) {
+  if (list.length === 0) return [];
+  const rows = await tx
+    .insert(jobs)
+    .values(
+      list.map((job) => ({
+        kind: job.kind,
+        tenantKey: job.tenantKey ?? "",
+        payload: job.payload ?? {},
+        runAt: job.runAt ?? sql`now()`,
+        uniqueKey: job.uniqueKey,
+        lockedBy: claimedBy ?? null,
+        lockedUntil: claimedBy ? sql`now() + make_interval(secs => ${LEASE_MS / 1000})` : null,
+        attempts: claimedBy ? 1 : 0,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  if (!claimedBy || rows.length < list.length) await tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
+  return rows;
+}
+
+/**
+ * Claims up to `limit` due jobs for `worker`: the oldest of each tenant first, tenants in turn
+ * (so one tenant's thousand queued steps do not hold back another's one run).
+ */
+export async function claim(worker: string, limit: number): Promise<Job[]> {
+  if (limit <= 0) return [];
+  const db = await database();
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    with due_tenants as (
+      select distinct tenant_key from jobs
+      where run_at <= now() and (locked_until is null or locked_until < now())
+    ), candidates as (
+      select j.id, row_number() over (partition by j.tenant_key order by j.run_at, j.id) as turn
+      from due_tenants t
+      cross join lateral (
+        select id, tenant_key, run_at from jobs
+        where tenant_key = t.tenant_key and run_at <= now() and (locked_until is null or locked_until < now())
+        order by run_at, id
+        limit ${limit}
+        for update skip locked
+      ) j
+    )
+    update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${LEASE_MS / 1000}), attempts = attempts + 1
+    where id in (select id from candidates order by turn, random() limit ${limit})
+    returning id, kind, tenant_key, payload, run_at, locked_by, locked_until, attempts, unique_key, created_at`);
+  return rows.map(toJob);
+}
+
+function toJob(row: Record<string, unknown>): Job {
+  return {
+    id: Number(row.id),
+    kind: String(row.kind),
+    tenantKey: String(row.tenant_key),
+    payload: row.payload as Record<string, unknown>,
+    runAt: new Date(row.run_at as string),
+    lockedBy: row.locked_by as string | null,
+    lockedUntil: row.locked_until ? new Date(row.locked_until as string) : null,
+    attempts: Number(row.attempts),
+    uniqueKey: row.unique_key as string | null,
+    createdAt: new Date(row.created_at as string),
+  };
+}
+
+/** Renews the leases of the jobs this worker holds; answers the ids it still holds. */
+export async function renewLeases(worker: string, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const db = await database();
+  const rows = await db
+    .update(jobs)
+    .set({ lockedUntil: sql`now() + make_interval(secs => ${LEASE_MS / 1000})` })
+    .where(and(eq(jobs.lockedBy, worker), inArray(jobs.id, ids)))
+    .returning({ id: jobs.id });
+  return new Set(rows.map((r) => r.id));
+}
+
+/** When the next not-yet-due job is due (for a worker's timer), or undefined. */
+export async function nextDueAt(): Promise<Date | undefined> {
+  const db = await database();
+  const [row] = await db.select({ at: sql<string>`min(run_at)` }).from(jobs).where(sql`run_at > now() and (locked_until is null or locked_until < now())`);
+  return row?.at ? new Date(row.at) : undefined;
+}
+
+/**
+ * Wake-ups from other processes and machines: LISTEN on PostgreSQL; on the embedded database
+ * (whose one session cannot deliver notifications between connections) nothing: callers poll.
+ */
+export async function listenForWakes(onNotify: () => void): Promise<() => Promise<void>> {
+  if (await isEmbedded()) return async () => undefined;
+  const client = new pg.Client({ connectionString: await databaseUrl() });
+  client.on("error", () => undefined);
+  await client.connect();
+  client.on("notification", onNotify);
+  await client.query(`LISTEN ${WAKE_CHANNEL}`);
+  return async () => {
+    await client.end().catch(() => undefined);
+  };
+}

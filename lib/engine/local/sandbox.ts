@@ -1,0 +1,192 @@
+import { execFileSync, type SpawnOptions } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * Where and how a step's process runs on this host.
+ *
+ * - `bwrap` (bubblewrap installed): a private root of its own — the system read-only, its own
+ *   `/tmp` and `/work` (its working directory), any absolute output directory it writes bound to
+ *   its own directory, no network (SLUICE_STEP_NETWORK=host allows it), its own PID namespace; run
+ *   as `nobody` when Sluice runs as root. Sluice's data directory and other steps' directories are
+ *   not there at all.
+ * - `host` (no bubblewrap, and SLUICE_SANDBOX is not `required`): the command runs directly, as
+ *   `nobody` when Sluice runs as root (so the data directory, mode 0700, is closed to it), in its own
+ *   directory; absolute paths it writes as outputs are mapped into that directory; no network
+ *   through an unprivileged network namespace (`unshare`) where the kernel allows one.
+ * In both, the environment holds only what the step's definition gives it and a plain PATH, and
+ * `prlimit` bounds memory and CPU time.
+ */
+export type SandboxMode = "bwrap" | "host";
+export type SandboxSetting = "auto" | "required" | "off";
+
+export class SandboxUnavailable extends Error {}
+
+const NOBODY = 65534;
+const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
+const which = new Map<string, string | undefined>();
+
+function find(command: string): string | undefined {
+  if (!which.has(command)) {
+    const found = ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"].map((dir) => path.join(dir, command)).find(existsSync);
+    which.set(command, found);
+  }
+  return which.get(command);
+}
+
+export function sandboxSetting(): SandboxSetting {
+  const value = process.env.SLUICE_SANDBOX ?? "auto";
+  if (value !== "auto" && value !== "required" && value !== "off") throw new Error(`SLUICE_SANDBOX must be auto, required or off, not "${value}".`);
+  return value;
+}
+
+/** The mode steps run in here; throws when the sandbox is required and bubblewrap is missing. */
+export function sandboxMode(): SandboxMode {
+  const setting = sandboxSetting();
+  if (setting === "off") return "host";
+  if (find("bwrap")) return "bwrap";
+  if (setting === "required") throw new SandboxUnavailable("SLUICE_SANDBOX=required, but bubblewrap (bwrap) is not installed: steps are not run outside the sandbox.");
+  return "host";
+}
+
+const stepNetwork = () => (process.env.SLUICE_STEP_NETWORK === "host" ? "host" : "none");
+const runsAsRoot = () => process.getuid?.() === 0;
+
+let userNamespaces: boolean | undefined;
+/** Whether an unprivileged process may create namespaces here (what `unshare -rn` needs). */
+function unprivilegedNamespaces(): boolean {
+  if (userNamespaces === undefined) {
+    try {
+      execFileSync(find("unshare") ?? "unshare", ["--user", "--map-root-user", "--net", "true"], { stdio: "ignore", ...(runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {}) });
+      userNamespaces = true;
+    } catch {
+      userNamespaces = false;
+    }
+  }
+  return userNamespaces;
+}
+
+/** The directory of one step attempt, outside the data directory, owned by the user the step runs as. */
+export type StepDir = { root: string; work: string; tmp: string; files: string };
+
+export function stepsRoot() {
+  return path.resolve(process.env.SLUICE_STEPS_DIR || path.join(os.tmpdir(), "sluice-steps"));
+}
+
+export function createStepDir(runId: string, stepId: number, attempt: number): StepDir {
+  const root = path.join(stepsRoot(), runId, `${stepId}-${attempt}`);
+  rmSync(root, { recursive: true, force: true });
+  const dir: StepDir = { root, work: path.join(root, "work"), tmp: path.join(root, "tmp"), files: path.join(root, "files") };
+  mkdirSync(stepsRoot(), { recursive: true, mode: 0o711 });
+  for (const sub of [dir.work, dir.tmp, dir.files]) mkdirSync(sub, { recursive: true, mode: 0o700 });
+  if (runsAsRoot()) for (const owned of [path.dirname(root), root, dir.work, dir.tmp, dir.files]) chownSync(owned, NOBODY, NOBODY);
+  return dir;
+}
+
+export function removeStepDir(dir: StepDir) {
+  rmSync(dir.root, { recursive: true, force: true });
+}
+
+/** Where an absolute path the step writes is, on the host. */
+export function hostPath(dir: StepDir, sandboxPath: string): string {
+  const normal = path.posix.normalize(sandboxPath);
+  if (!path.posix.isAbsolute(normal)) return path.join(dir.work, normal);
+  if (normal === "/tmp" || normal.startsWith("/tmp/")) return path.join(dir.tmp, normal.slice(4));
+  if (normal === "/work" || normal.startsWith("/work/")) return path.join(dir.work, normal.slice(5));
+  return path.join(dir.files, normal);
+}
+
+export type Limits = { memoryBytes?: number; cpuSeconds?: number };
+
+export type SandboxedCommand = { file: string; args: string[]; options: SpawnOptions; mode: SandboxMode };
+
+/**
+ * The process to spawn for `argv`. In host mode `outputPaths` (absolute paths the step writes and
+ * Sluice reads back) are rewritten to their place in the step's directory, wherever argv names them.
+ */
+export function sandboxed(argv: string[], env: Record<string, string>, dir: StepDir, limits: Limits, outputPaths: string[]): SandboxedCommand {
+  const mode = sandboxMode();
+  const limited = limitArgs(limits);
+  const user = runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {};
+  if (mode === "bwrap") {
+    const binds = outputDirs(outputPaths).flatMap((dirPath) => {
+      const host = hostPath(dir, dirPath);
+      mkdirSync(host, { recursive: true });
+      if (runsAsRoot()) chownTree(dir.files, host);
+      return ["--bind", host, dirPath];
+    });
+    const args = [
+      "--ro-bind", "/usr", "/usr",
+      ...["bin", "lib", "lib64", "sbin"].flatMap((link) => (existsSync(`/${link}`) ? ["--ro-bind", `/${link}`, `/${link}`] : [])),
+      "--ro-bind", "/etc", "/etc",
+      "--proc", "/proc",
+      "--dev", "/dev",
+      "--bind", dir.tmp, "/tmp",
+      "--bind", dir.work, "/work",
+      ...binds,
+      "--chdir", "/work",
+      "--unshare-all",
+      ...(stepNetwork() === "host" ? ["--share-net"] : []),
+      "--die-with-parent",
+      "--new-session",
+      "--clearenv",
+      ...Object.entries({ ...env, PATH: SYSTEM_PATH, HOME: "/work", TMPDIR: "/tmp" }).flatMap(([name, value]) => ["--setenv", name, value]),
+      "--",
+      ...limited,
+      ...argv,
+    ];
+    return { file: find("bwrap")!, args, mode, options: { ...user, cwd: dir.work, env: {} as NodeJS.ProcessEnv, detached: true } };
+  }
+  const mapped = argv.map((arg) => outputPaths.reduce((text, p) => text.split(p).join(hostPath(dir, p)), arg));
+  for (const p of outputPaths) {
+    const host = path.dirname(hostPath(dir, p));
+    mkdirSync(host, { recursive: true });
+    if (runsAsRoot()) chownTree(dir.files, host);
+  }
+  const isolateNetwork = stepNetwork() === "none" && find("unshare") && unprivilegedNamespaces();
+  const command = [...(isolateNetwork ? [find("unshare")!, "--user", "--map-root-user", "--net", "--"] : []), ...limited, ...mapped];
+  return {
+    file: command[0],
+    args: command.slice(1),
+    mode,
+    options: { ...user, cwd: dir.work, env: { ...env, PATH: SYSTEM_PATH, HOME: dir.work, TMPDIR: dir.tmp } as unknown as NodeJS.ProcessEnv, detached: true },
+  };
+}
+
+/** The directories that hold absolute output paths outside /tmp and /work (bound into the sandbox). */
+function outputDirs(outputPaths: string[]): string[] {
+  const dirs = outputPaths
+    .map((p) => path.posix.dirname(path.posix.normalize(p)))
+    .filter((d) => path.posix.isAbsolute(d) && d !== "/" && !/^\/(tmp|work)(\/|$)/.test(d) && !/^\/(usr|etc|proc|dev|bin|lib|lib64|sbin)(\/|$)/.test(d));
+  return [...new Set(dirs)].sort();
+}
+
+function chownTree(base: string, leaf: string) {
+  for (let at = leaf; at.startsWith(base); at = path.dirname(at)) {
+    chownSync(at, NOBODY, NOBODY);
+    if (at === base) break;
+  }
+}
+
+function limitArgs(limits: Limits): string[] {
+  const prlimit = find("prlimit");
+  if (!prlimit || (!limits.memoryBytes && !limits.cpuSeconds)) return [];
+  return [prlimit, ...(limits.memoryBytes ? [`--as=${limits.memoryBytes}`] : []), ...(limits.cpuSeconds ? [`--cpu=${limits.cpuSeconds}`] : []), "--"];
+}
+
+/** Kubernetes quantities: "512Mi", "1Gi", "500M", "1000000" bytes; CPU "500m" or "2" cores. */
+export function parseMemory(quantity: string | undefined): number | undefined {
+  if (!quantity) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|K|M|G|T)?$/.exec(quantity.trim());
+  if (!match) return undefined;
+  const units: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Math.round(Number(match[1]) * (match[2] ? units[match[2]] : 1));
+}
+
+export function parseCpu(quantity: string | undefined): number | undefined {
+  if (!quantity) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(m)?$/.exec(quantity.trim());
+  if (!match) return undefined;
+  return Number(match[1]) / (match[2] ? 1000 : 1);
+}

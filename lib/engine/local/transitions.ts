@@ -1,0 +1,344 @@
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
+import { TERMINAL_RUN_STATES, TERMINAL_STEP_STATES } from "@/lib/engine/runs/schema";
+import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
+import { enqueue } from "./queue";
+import { childKey, graphAt, itemKey, levelPlan, parseKey } from "./plan";
+import { graphInputValues, resolveSource, type Scope } from "./values";
+
+/**
+ * The run state machine, in the caller's transaction. A step's result, the steps it unblocks and the
+ * claim of those this worker will run next are written together: one commit per step. Counters make
+ * joins safe without locking the run: `waiting_on` (unfinished upstream steps) and `remaining`
+ * (unfinished children of a group, a mapped step or the run) are decremented atomically, and exactly
+ * one decrement sees zero.
+ */
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type RunRow = typeof runs.$inferSelect;
+export type StepRow = typeof runSteps.$inferSelect;
+
+/** A step this worker claimed in the transaction and starts right after the commit. */
+export type Started = { jobId: number; stepId: number; runId: string };
+
+export type Ctx = {
+  tx: Tx;
+  worker: string;
+  /** reserves a slot of this worker for a newly ready step; false: leave it to the queue */
+  take: () => boolean;
+  started: Started[];
+  /** jobs were queued for any worker: wake them once the transaction commits */
+  queued: boolean;
+  loadSpec: (run: RunRow) => Promise<WorkflowSpec>;
+};
+
+export type Outcome = { state: Exclude<StepState, "pending" | "queued" | "running">; outputs?: Record<string, unknown> | null; exitCode?: number | null; error?: string | null };
+
+const terminalSteps = TERMINAL_STEP_STATES as StepState[];
+const terminalRuns = TERMINAL_RUN_STATES as RunRow["state"][];
+const isTerminalRun = (run: Pick<RunRow, "state">) => terminalRuns.includes(run.state);
+
+/** The graph of the level a step row belongs to, and the step's definition there. */
+export function stepDefinition(spec: WorkflowSpec, row: Pick<StepRow, "key">): { graph: Graph; step: Step } {
+  const { groupPath, name } = parseKey(row.key);
+  const graph = graphAt(spec, groupPath);
+  const step = graph.steps.find((candidate) => candidate.name === name);
+  if (!step) throw new Error(`step "${row.key}" is not in this workflow version`);
+  return { graph, step };
+}
+
+/** A step passes on to its downstream steps when it succeeded, was skipped, or failed with continueOnFailure. */
+function passes(state: StepState, step: Step) {
+  return state === "succeeded" || state === "skipped" || ((state === "failed" || state === "timed_out") && step.continueOnFailure);
+}
+
+/** Queues steps that became ready: this worker claims what it can take now, the queue the rest. */
+async function makeReady(ctx: Ctx, run: Pick<RunRow, "id" | "tenantId">, ids: number[]) {
+  if (ids.length === 0) return;
+  const mine = ids.filter(() => ctx.take());
+  const others = ids.filter((id) => !mine.includes(id));
+  if (mine.length > 0) {
+    await ctx.tx
+      .update(runSteps)
+      .set({ state: "running", attempt: sql`${runSteps.attempt} + 1`, startedAt: sql`coalesce(${runSteps.startedAt}, now())`, attemptStartedAt: sql`now()` })
+      .where(inArray(runSteps.id, mine));
+    const claimed = await enqueue(ctx.tx, mine.map((id) => ({ kind: "step", tenantKey: run.tenantId, payload: { stepId: id, runId: run.id } })), ctx.worker);
+    for (const job of claimed) ctx.started.push({ jobId: job.id, stepId: Number(job.payload.stepId), runId: run.id });
+  }
+  if (others.length > 0) {
+    await ctx.tx.update(runSteps).set({ state: "queued" }).where(inArray(runSteps.id, others));
+    await enqueue(ctx.tx, others.map((id) => ({ kind: "step", tenantKey: run.tenantId, payload: { stepId: id, runId: run.id } })));
+    ctx.queued = true;
+  }
+}
+
+/** Steps of a retried run that succeeded before and are kept, by key (only for retries from the failed steps). */
+async function reusable(ctx: Ctx, run: RunRow, keys: string[]): Promise<Map<string, StepRow>> {
+  if (!run.reuseRunId || keys.length === 0) return new Map();
+  const rows = await ctx.tx
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, run.reuseRunId), inArray(runSteps.key, keys), inArray(runSteps.state, ["succeeded", "skipped"])));
+  return new Map(rows.map((row) => [row.key, row]));
+}
+
+/**
+ * Creates the rows of one graph level (the run's top level or a group instance) and starts those
+ * with nothing upstream. Steps a retry keeps are created finished, with their outputs.
+ */
+export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null, graph: Graph) {
+  const plan = levelPlan(graph);
+  const keyOf = (step: Step) => childKey(parent?.key ?? null, step.name);
+  const kept = await reusable(ctx, run, graph.steps.map(keyOf));
+  const keptNames = new Set(graph.steps.filter((step) => kept.has(keyOf(step))).map((step) => step.name));
+  const rows = graph.steps.length
+    ? await ctx.tx
+        .insert(runSteps)
+        .values(
+          graph.steps.map((step) => {
+            const reused = kept.get(keyOf(step));
+            const waitingOn = plan.upstream.get(step.name)!.filter((name) => !keptNames.has(name)).length;
+            return {
+              runId: run.id,
+              parentId: parent?.id ?? null,
+              key: keyOf(step),
+              name: step.name,
+              kind: step.kind,
+              waitingOn,
+              state: reused ? reused.state : ("pending" as const),
+              ...(reused ? { outputs: reused.outputs, inputs: reused.inputs, attempt: 0, startedAt: reused.startedAt, finishedAt: reused.finishedAt, exitCode: reused.exitCode } : {}),
+            };
+          }),
+        )
+        .returning()
+    : [];
+  const open = rows.filter((row) => !keptNames.has(row.name));
+  if (parent) await ctx.tx.update(runSteps).set({ remaining: open.length }).where(eq(runSteps.id, parent.id));
+  else await ctx.tx.update(runs).set({ remaining: open.length }).where(eq(runs.id, run.id));
+  if (open.length === 0) {
+    if (parent) await finishParent(ctx, run, { ...parent, remaining: 0 });
+    else await finishRun(ctx, run);
+    return;
+  }
+  await makeReady(ctx, run, open.filter((row) => row.waitingOn === 0).map((row) => row.id));
+}
+
+/** Starts a queued run: its steps, or it stays queued while its workspace runs as many as it may. */
+export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "waiting" | "gone"> {
+  const [run] = await ctx.tx.select().from(runs).where(eq(runs.id, runId)).for("update");
+  if (!run || run.state !== "queued") return "gone";
+  const [ws] = await ctx.tx.select({ max: workspaces.maxConcurrentRuns }).from(workspaces).where(eq(workspaces.id, run.workspaceId)).for("update");
+  if (ws?.max !== null && ws?.max !== undefined && !run.parentRunId) {
+    const [{ running }] = await ctx.tx
+      .select({ running: sql<number>`count(*)::int` })
+      .from(runs)
+      .where(and(eq(runs.workspaceId, run.workspaceId), eq(runs.state, "running"), isNull(runs.parentRunId)));
+    if (running >= ws.max) return "waiting";
+  }
+  const [started] = await ctx.tx.update(runs).set({ state: "running", startedAt: sql`now()` }).where(eq(runs.id, run.id)).returning();
+  const spec = await ctx.loadSpec(started);
+  graphInputValues(spec.inputs, started.inputs);
+  await createLevel(ctx, started, null, { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps });
+  return "started";
+}
+
+/**
+ * Records a step's end and carries it on: downstream steps of its level become ready (or are
+ * omitted when it failed), its group, mapped step or run finishes when it was the last.
+ */
+export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: Outcome, jobId?: number): Promise<void> {
+  const [done] = await ctx.tx
+    .update(runSteps)
+    .set({
+      state: outcome.state,
+      outputs: outcome.outputs ?? row.outputs ?? null,
+      exitCode: outcome.exitCode ?? null,
+      error: outcome.error ?? null,
+      finishedAt: sql`now()`,
+    })
+    .where(and(eq(runSteps.id, row.id), notInArray(runSteps.state, terminalSteps)))
+    .returning();
+  if (jobId !== undefined) await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
+  if (!done) return;
+  if (done.attempt > 0 && ["succeeded", "failed", "timed_out", "cancelled"].includes(outcome.state) && row.attemptStartedAt) {
+    await ctx.tx
+      .insert(stepAttempts)
+      .values({ stepId: done.id, attempt: done.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt, finishedAt: sql`now()` })
+      .onConflictDoNothing();
+  }
+  const [current] = await ctx.tx.select({ state: runs.state }).from(runs).where(eq(runs.id, run.id));
+  if (!current || isTerminalRun(current)) return;
+
+  const spec = await ctx.loadSpec(run);
+  const { step } = stepDefinition(spec, done);
+  const parent = done.parentId ? (await ctx.tx.select().from(runSteps).where(eq(runSteps.id, done.parentId)))[0] : null;
+  const isItem = done.mapIndex !== null;
+  if (!isItem) {
+    const downstream = levelPlan(stepDefinition(spec, done).graph).downstream.get(done.name) ?? [];
+    if (downstream.length > 0) {
+      const siblings = and(eq(runSteps.runId, run.id), parent ? eq(runSteps.parentId, parent.id) : isNull(runSteps.parentId), inArray(runSteps.name, downstream), isNull(runSteps.mapIndex));
+      if (passes(done.state, step)) {
+        const decremented = await ctx.tx
+          .update(runSteps)
+          .set({ waitingOn: sql`${runSteps.waitingOn} - 1` })
+          .where(siblings)
+          .returning({ id: runSteps.id, waitingOn: runSteps.waitingOn, state: runSteps.state });
+        await makeReady(ctx, run, decremented.filter((s) => s.waitingOn === 0 && s.state === "pending").map((s) => s.id));
+      } else {
+        const blocked = await ctx.tx.select().from(runSteps).where(and(siblings, eq(runSteps.state, "pending")));
+        for (const next of blocked) {
+          await finishStep(ctx, run, next, { state: done.state === "cancelled" ? "cancelled" : "omitted", error: `Not run: upstream step "${done.name}" ${done.state.replace("_", " ")}.` });
+        }
+      }
+    }
+  }
+  if (parent) {
+    const [counted] = await ctx.tx.update(runSteps).set({ remaining: sql`${runSteps.remaining} - 1` }).where(eq(runSteps.id, parent.id)).returning();
+    if (counted.remaining === 0) await finishParent(ctx, run, counted);
+    else if (isItem) await startNextItem(ctx, run, counted);
+  } else {
+    const [counted] = await ctx.tx.update(runs).set({ remaining: sql`${runs.remaining} - 1` }).where(eq(runs.id, run.id)).returning();
+    if (counted.remaining === 0) await finishRun(ctx, counted);
+  }
+}
+
+/** A mapped step runs at most `parallelism` items at once: the next waiting one starts when one ends. */
+async function startNextItem(ctx: Ctx, run: RunRow, parent: StepRow) {
+  const [next] = await ctx.tx
+    .select({ id: runSteps.id })
+    .from(runSteps)
+    .where(and(eq(runSteps.parentId, parent.id), eq(runSteps.state, "pending")))
+    .orderBy(runSteps.mapIndex)
+    .limit(1)
+    .for("update", { skipLocked: true });
+  if (next) await makeReady(ctx, run, [next.id]);
+}
+
+/** Creates the items of a mapped step and starts the first `parallelism` of them. */
+export async function expandMap(ctx: Ctx, run: RunRow, parent: StepRow, step: Step, items: unknown[]) {
+  if (items.length === 0) {
+    await ctx.tx.update(runSteps).set({ remaining: 0 }).where(eq(runSteps.id, parent.id));
+    await finishParent(ctx, run, { ...parent, remaining: 0 });
+    return;
+  }
+  const rows = await ctx.tx
+    .insert(runSteps)
+    .values(items.map((item, i) => ({ runId: run.id, parentId: parent.id, key: itemKey(parent.key, i), name: step.name, kind: step.kind, mapIndex: i, item: item ?? null, state: "pending" as const })))
+    .returning({ id: runSteps.id });
+  await ctx.tx.update(runSteps).set({ remaining: rows.length, state: "running", startedAt: sql`coalesce(${runSteps.startedAt}, now())` }).where(eq(runSteps.id, parent.id));
+  const parallelism = step.map?.parallelism ?? rows.length;
+  await makeReady(ctx, run, rows.slice(0, parallelism).map((r) => r.id));
+}
+
+/** Outputs of the finished steps of one level, by name (for a level's outputs and a run's). */
+export async function levelOutputs(tx: Tx, runId: string, parentId: number | null): Promise<Map<string, Record<string, unknown>>> {
+  const rows = await tx
+    .select({ name: runSteps.name, outputs: runSteps.outputs, state: runSteps.state })
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, runId), parentId === null ? isNull(runSteps.parentId) : eq(runSteps.parentId, parentId), isNull(runSteps.mapIndex)));
+  return new Map(rows.filter((r) => r.outputs).map((r) => [r.name, r.outputs!]));
+}
+
+/** Whether a finished level failed: a step failed (or timed out) without continueOnFailure, or was cancelled. */
+function levelState(children: Pick<StepRow, "state" | "key">[], definitionOf: (row: Pick<StepRow, "key">) => Step): "succeeded" | "failed" | "cancelled" {
+  if (children.some((c) => c.state === "cancelled")) return "cancelled";
+  const failed = children.some((c) => (c.state === "failed" || c.state === "timed_out") && !definitionOf(c).continueOnFailure);
+  return failed ? "failed" : "succeeded";
+}
+
+/** A group instance or mapped step whose children all ended: its state and outputs, then carried on. */
+async function finishParent(ctx: Ctx, run: RunRow, parent: StepRow) {
+  const spec = await ctx.loadSpec(run);
+  const children = await ctx.tx.select().from(runSteps).where(eq(runSteps.parentId, parent.id)).orderBy(runSteps.mapIndex, runSteps.id);
+  const { step } = stepDefinition(spec, parent);
+  const state = levelState(children, (row) => stepDefinition(spec, row).step);
+  let outputs: Record<string, unknown> = {};
+  let error: string | null = state === "succeeded" ? null : `${children.filter((c) => c.state === state).map((c) => c.key).join(", ")} ${state}`;
+  const isMapParent = parent.mapIndex === null && step.map !== undefined;
+  if (isMapParent) {
+    const ran = children.filter((c) => c.state !== "skipped" && c.outputs);
+    for (const output of step.outputs) outputs[output.name] = ran.map((c) => c.outputs![output.name] ?? null);
+    outputs["*"] = ran.map((c) => Object.fromEntries(Object.entries(c.outputs!).filter(([name]) => name !== "*")));
+  } else if (step.kind === "group" && state === "succeeded") {
+    try {
+      const groupOutputs = graphOutputs(step.group, await levelOutputs(ctx.tx, run.id, parent.id), parent.inputs ?? {});
+      outputs = Object.fromEntries(step.outputs.map((o) => [o.name, o.source.from === "workflow" ? groupOutputs[o.source.output] : null]));
+    } catch (e) {
+      error = (e as Error).message;
+    }
+  }
+  await finishStep(ctx, run, parent, { state: error && state === "succeeded" ? "failed" : state, outputs, error });
+}
+
+/** A graph's declared outputs from its steps' outputs. */
+export function graphOutputs(graph: Graph, outputs: Map<string, Record<string, unknown>>, inputs: Record<string, unknown>): Record<string, unknown> {
+  const scope: Scope = { inputs, outputs, workflow: {} };
+  return Object.fromEntries(graph.outputs.map((output) => [output.name, resolveSource(output.value, scope)]));
+}
+
+/** All top-level steps ended: the run's state and outputs; a sub-workflow run then finishes its calling step. */
+async function finishRun(ctx: Ctx, run: RunRow) {
+  const spec = await ctx.loadSpec(run);
+  const top = await ctx.tx.select().from(runSteps).where(and(eq(runSteps.runId, run.id), isNull(runSteps.parentId)));
+  let state: RunRow["state"] = levelState(top, (row) => stepDefinition(spec, row).step);
+  if (top.some((s) => s.state === "timed_out") && state === "failed") state = "timed_out";
+  let outputs: Record<string, unknown> | null = null;
+  let error: string | null = state === "succeeded" ? null : `Steps ${top.filter((s) => ["failed", "timed_out", "cancelled"].includes(s.state)).map((s) => `"${s.key}"`).join(", ")} did not succeed.`;
+  if (state === "succeeded") {
+    try {
+      outputs = graphOutputs({ inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps }, await levelOutputs(ctx.tx, run.id, null), graphInputValues(spec.inputs, run.inputs));
+    } catch (e) {
+      state = "failed";
+      error = `The workflow's outputs could not be read: ${(e as Error).message}`;
+    }
+  }
+  const [ended] = await ctx.tx
+    .update(runs)
+    .set({ state, outputs, error, finishedAt: sql`now()` })
+    .where(and(eq(runs.id, run.id), notInArray(runs.state, terminalRuns)))
+    .returning();
+  if (!ended) return;
+  await afterRunEnded(ctx, ended);
+}
+
+/** What a run's end sets off: its calling step (sub-workflows) and the next queued run of a limited workspace. */
+export async function afterRunEnded(ctx: Ctx, ended: RunRow) {
+  if (ended.parentStepId && ended.parentRunId) {
+    const [parentRun] = await ctx.tx.select().from(runs).where(eq(runs.id, ended.parentRunId));
+    const [callingStep] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, ended.parentStepId));
+    if (parentRun && callingStep) {
+      const spec = await ctx.loadSpec(parentRun);
+      const { step } = stepDefinition(spec, callingStep);
+      const outputs = Object.fromEntries(step.outputs.map((o) => [o.name, o.source.from === "workflow" ? (ended.outputs ?? {})[o.source.output] ?? null : null]));
+      const state = ended.state === "succeeded" ? "succeeded" : ended.state === "cancelled" ? "cancelled" : ended.state === "timed_out" ? "timed_out" : "failed";
+      await finishStep(ctx, parentRun, callingStep, { state, outputs, error: state === "succeeded" ? null : `Sub-workflow run ${ended.id} ${ended.state.replace("_", " ")}.` });
+    }
+  }
+  const [ws] = await ctx.tx.select({ max: workspaces.maxConcurrentRuns }).from(workspaces).where(eq(workspaces.id, ended.workspaceId));
+  if (ws?.max !== null && ws?.max !== undefined && !ended.parentRunId) {
+    const [next] = await ctx.tx
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(eq(runs.workspaceId, ended.workspaceId), eq(runs.state, "queued"), isNull(runs.parentRunId)))
+      .orderBy(runs.createdAt)
+      .limit(1);
+    if (next) {
+      await enqueue(ctx.tx, [{ kind: "run.start", tenantKey: ended.tenantId, payload: { runId: next.id }, uniqueKey: `run.start:${next.id}` }]);
+      ctx.queued = true;
+    }
+  }
+}
+
+/** Puts a failed attempt back in the queue after `delayMs`; the step shows as queued until then. */
+export async function scheduleRetry(ctx: Ctx, run: RunRow, row: StepRow, outcome: Outcome, delayMs: number, jobId: number) {
+  await ctx.tx
+    .insert(stepAttempts)
+    .values({ stepId: row.id, attempt: row.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt ?? new Date(), finishedAt: sql`now()` })
+    .onConflictDoNothing();
+  await ctx.tx.update(runSteps).set({ state: "queued", error: outcome.error ?? null, exitCode: outcome.exitCode ?? null }).where(eq(runSteps.id, row.id));
+  await ctx.tx
+    .update(jobs)
+    .set({ runAt: sql`now() + make_interval(secs => ${delayMs / 1000})`, lockedBy: null, lockedUntil: null })
+    .where(eq(jobs.id, jobId));
+  ctx.queued = true;
+}

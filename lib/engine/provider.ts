@@ -1,0 +1,25 @@
+import type { Tx, RunRow } from "./local/transitions";
+import type { LogChunk, RunStep } from "./runs/schema";
+
+/**
+ * What an execution engine does for Sluice — the seed's Build SPI: start a run, stop it, read its
+ * steps ("stages") with their attempts and outputs, and read its logs. Retrying is starting a new
+ * run (linked to the old one) through `submit`; following logs is reading them as they come. A run
+ * with one step is a run of one stage. `local` runs steps on Sluice's own workers; `argo` compiles
+ * a run into an Argo Workflow and maps its nodes' phases, pods and logs onto the same steps.
+ */
+export interface ExecutionProvider {
+  readonly name: "local" | "argo";
+  /** Starts a run recorded as queued, in the transaction that recorded it. */
+  submit(tx: Tx, run: RunRow): Promise<void>;
+  /** After the submitting transaction committed: wake whoever runs it. */
+  submitted(): void;
+  /** Stops these runs' running steps (processes, pods); their state is already recorded as cancelled. */
+  cancel(runIds: string[]): Promise<void>;
+  /** The run's steps with state, attempts and outputs. */
+  stages(runId: string): Promise<RunStep[]>;
+  /** Log chunks of the run (or one step, or one attempt) after chunk `after`. */
+  logs(runId: string, filter: LogFilter): Promise<LogChunk[]>;
+}
+
+export type LogFilter = { stepId?: number; attempt?: number; after?: number; limit: number };
