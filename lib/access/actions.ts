@@ -36,6 +36,8 @@ export const SCOPES = [
   "clients:read",
   "clients:write",
   "audit:read",
+  "runs:read",
+  "runs:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -47,4 +49,6 @@ export const SCOPE_ACTIONS: Record<Scope, readonly Action[]> = {
   "clients:read": ["client.read"],
   "clients:write": ["client.read", "client.manage"],
   "audit:read": ["audit.read"],
+  "runs:read": ["run.read", "workflow.read"],
+  "runs:write": ["run.start"],
 };

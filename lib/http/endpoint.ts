@@ -181,6 +181,10 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
 }
 
 function toResponse(result: unknown, status: number | undefined, requestId: string): Response {
+  if (result instanceof Response) {
+    result.headers.set("x-request-id", requestId);
+    return result;
+  }
   const reply = result instanceof Reply ? result : new Reply(result, { status });
   const headers = { "x-request-id": requestId, ...reply.init.headers };
   if (reply.body === undefined) return new Response(null, { status: reply.init.status ?? 204, headers });

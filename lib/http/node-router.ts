@@ -51,11 +51,24 @@ function match(method: string, pathname: string) {
   return undefined;
 }
 
-function send(res: ServerResponse, response: Response, extra: Record<string, string>) {
+/** Writes a Fetch response, streaming its body (Server-Sent Events stay open) until it ends or the client leaves. */
+async function send(res: ServerResponse, response: Response, extra: Record<string, string>) {
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
   for (const [key, value] of Object.entries(extra)) res.setHeader(key, value);
-  return response.arrayBuffer().then((body) => res.end(body.byteLength > 0 ? Buffer.from(body) : undefined));
+  if (!response.body) return void res.end();
+  const reader = response.body.getReader();
+  res.once("close", () => void reader.cancel().catch(() => undefined));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await new Promise((resolve) => res.once("drain", resolve));
+    }
+  } catch {
+    // the client went away, or the stream failed: end what was sent
+  }
+  res.end();
 }
 
 /**

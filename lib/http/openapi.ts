@@ -4,10 +4,11 @@ import * as auth from "@/lib/auth/endpoints";
 import * as clients from "@/lib/clients/endpoints";
 import * as workflows from "@/lib/workflows/endpoints";
 import * as workspaces from "@/lib/workspaces/endpoints";
+import * as runs from "@/lib/engine/runs/endpoints";
 import type { Endpoint } from "./endpoint";
 
 /** Every REST endpoint, in the order the reference shows them. New domains add their module here. */
-export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, clients, audit };
+export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, clients, audit };
 
 export function allEndpoints(): Endpoint[] {
   return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));

@@ -1,0 +1,3 @@
+import { listAllRuns } from "@/lib/engine/runs/endpoints";
+
+export const GET = listAllRuns.handle;

@@ -1,0 +1,3 @@
+import { cancelRun } from "@/lib/engine/runs/endpoints";
+
+export const POST = cancelRun.handle;

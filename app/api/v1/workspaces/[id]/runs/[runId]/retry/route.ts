@@ -1,0 +1,3 @@
+import { retryRun } from "@/lib/engine/runs/endpoints";
+
+export const POST = retryRun.handle;

@@ -1,0 +1,3 @@
+import { getRun } from "@/lib/engine/runs/endpoints";
+
+export const GET = getRun.handle;

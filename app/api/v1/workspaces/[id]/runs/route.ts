@@ -1,0 +1,3 @@
+import { listWorkspaceRuns } from "@/lib/engine/runs/endpoints";
+
+export const GET = listWorkspaceRuns.handle;

@@ -1,0 +1,3 @@
+import { startRun } from "@/lib/engine/runs/endpoints";
+
+export const POST = startRun.handle;
