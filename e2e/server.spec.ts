@@ -55,7 +55,7 @@ async function freePort(): Promise<number> {
 function serve(port: number) {
   const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
-    env: { ...databaseEnv(), NODE_ENV: "production", PORT: String(port), SLUICE_WORKERS: "2", LOG_LEVEL: "warn", NEXTAUTH_URL: `http://localhost:${port}` },
+    env: { ...databaseEnv(), NODE_ENV: "production", PORT: String(port), SLUICE_WORKERS: "2", SLUICE_ENGINE_WORKER: "0", LOG_LEVEL: "warn", NEXTAUTH_URL: `http://localhost:${port}` },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -7,6 +7,7 @@ import { createClient } from "@/lib/clients/service";
 import { AppError } from "@/lib/errors";
 import { createTenant, operatorPrincipal, requireTenant } from "@/lib/tenants/service";
 import { createUser } from "@/lib/users/service";
+import { runWorkerUntilStopped } from "@/lib/engine/local/run-worker";
 import { seedDemo } from "./seed";
 
 const USAGE = `Usage: sluice <command>
@@ -14,7 +15,8 @@ const USAGE = `Usage: sluice <command>
   seed                                      create the demo tenant, workspace and admin (once)
   tenant create <slug> [--name <name>]
   user create --tenant <slug> --email <e> --password <p> [--name <n>] [--role <r>...]
-  client create --tenant <slug> --name <n> --scope <s>... [--role <r>...]`;
+  client create --tenant <slug> --name <n> --scope <s>... [--role <r>...]
+  worker [--concurrency <n>]               run a worker of the local engine (more share the same queue)`;
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -29,6 +31,7 @@ async function main(argv: string[]) {
       name: { type: "string" },
       role: { type: "string", multiple: true },
       scope: { type: "string", multiple: true },
+      concurrency: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -51,6 +54,11 @@ async function main(argv: string[]) {
     case "client create": {
       const { client, clientSecret } = await createClient(await tenantOperator(), { name: values.name ?? "", scopes: (values.scope ?? []) as Scope[], roles: values.role ?? [] });
       return print({ client_id: client.clientId, client_secret: clientSecret, scopes: client.scopes, roles: client.roles });
+    }
+    case "worker": {
+      const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 1000)) throw new Error("--concurrency must be a whole number from 1 to 1000.");
+      return runWorkerUntilStopped({ concurrency, announce: (message) => console.error(message) });
     }
     default:
       console.error(USAGE);

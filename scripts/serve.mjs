@@ -3,7 +3,9 @@
 // Token-authenticated /api/v1 calls are answered by lib/http/node-router.ts before Next's routing.
 // Without DATABASE_URL the primary process serves the embedded database, so the workers (and the
 // CLI) share it over its socket. A worker that crashes is restarted with backoff; the server stops
-// only when every worker fails at its first start.
+// only when every worker fails at its first start. One more process runs the local engine's worker
+// (SLUICE_ENGINE_WORKER=0 leaves that to `sluice worker` processes); web processes wake it through
+// the primary when they queue work.
 import cluster from "node:cluster";
 import http from "node:http";
 import os from "node:os";
@@ -40,15 +42,19 @@ async function primary() {
   const workers = new Map();
 
   const fork = (slot) => {
-    const worker = cluster.fork();
+    const worker = cluster.fork({ SLUICE_PROCESS_ROLE: slot.role });
     workers.set(worker.id, { startedAt: Date.now(), slot });
   };
+  cluster.on("message", (_from, message) => {
+    if (message?.type !== "sluice:wake") return;
+    for (const [id, { slot }] of workers) if (slot.role === "engine") cluster.workers?.[id]?.send(message);
+  });
   cluster.on("listening", () => (anyListened = true));
   cluster.on("exit", (worker, code, signal) => {
     const { startedAt, slot } = workers.get(worker.id);
     workers.delete(worker.id);
     if (stopping) return;
-    if (!anyListened && slot.first) {
+    if (!anyListened && slot.first && slot.role === "web") {
       firstStartFailures += 1;
       if (firstStartFailures === count) {
         console.error(`Sluice: every worker failed at start (last exit ${code ?? signal}); stopping.`);
@@ -59,16 +65,17 @@ async function primary() {
     slot.first = false;
     slot.crashes = Date.now() - startedAt > STABLE_AFTER_MS ? 0 : slot.crashes + 1;
     const delay = slot.crashes === 0 ? 0 : Math.min(RESTART_DELAY_MS.first * 2 ** (slot.crashes - 1), RESTART_DELAY_MS.max);
-    console.error(`Sluice worker ${worker.process.pid} exited (${code ?? signal}); starting another in ${delay} ms.`);
+    console.error(`Sluice ${slot.role === "engine" ? "engine worker" : "worker"} ${worker.process.pid} exited (${code ?? signal}); starting another in ${delay} ms.`);
     setTimeout(() => stopping || fork(slot), delay).unref();
   });
-  for (let i = 0; i < count; i++) fork({ first: true, crashes: 0 });
+  for (let i = 0; i < count; i++) fork({ role: "web", first: true, crashes: 0 });
+  if (process.env.SLUICE_ENGINE_WORKER !== "0") fork({ role: "engine", first: true, crashes: 0 });
 
   const stop = async (exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     const exited = Object.values(cluster.workers ?? {}).map((worker) => new Promise((resolve) => (worker.once("exit", resolve), worker.kill("SIGTERM"))));
-    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 12_000))]);
     await stopDatabase();
     process.exit(exitCode);
   };
@@ -95,4 +102,10 @@ async function worker() {
   });
 }
 
-await (cluster.isPrimary ? primary() : worker());
+async function engine() {
+  const { runWorkerUntilStopped } = await import("../lib/engine/local/run-worker.ts");
+  await runWorkerUntilStopped();
+  process.exit(0);
+}
+
+await (cluster.isPrimary ? primary() : process.env.SLUICE_PROCESS_ROLE === "engine" ? engine() : worker());

@@ -22,10 +22,19 @@ type Executor = Pick<Database, "insert" | "execute">;
 
 const wakes = ((globalThis as { __sluiceWakes?: EventEmitter }).__sluiceWakes ??= new EventEmitter().setMaxListeners(100));
 
-/** Tells this process's workers, and the server's other processes, that work is due. */
+export const WAKE_MESSAGE = "sluice:wake";
+
+/** Tells this process's workers, and (through the production server's primary) its engine process, that work is due. */
 export function wakeWorkers() {
   wakes.emit("wake");
-  if (process.send && process.env.SLUICE_PROCESS_ROLE) process.send({ type: "sluice:wake" });
+  if (process.send && process.env.SLUICE_PROCESS_ROLE === "web") process.send({ type: WAKE_MESSAGE });
+}
+
+/** In the engine process: wake-ups relayed from the web processes. */
+export function relayWakes() {
+  process.on("message", (message: { type?: string }) => {
+    if (message?.type === WAKE_MESSAGE) wakes.emit("wake");
+  });
 }
 
 export function onWake(listener: () => void): () => void {
