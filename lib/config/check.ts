@@ -1,3 +1,5 @@
+import { masterKeyProblem } from "@/lib/crypto/master-key";
+import { sandboxMode } from "@/lib/engine/local/sandbox";
 import { parseTrustedProxies } from "@/lib/http/peer";
 
 /**
@@ -15,6 +17,13 @@ export function configurationProblems(): string[] {
   }
   try {
     parseTrustedProxies(env.SLUICE_TRUSTED_PROXIES ?? "");
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const keyProblem = masterKeyProblem();
+  if (keyProblem) problems.push(keyProblem);
+  try {
+    sandboxMode();
   } catch (error) {
     problems.push((error as Error).message);
   }
