@@ -103,21 +103,24 @@ async function serve() {
     }
   });
   server.listen(config.port, "127.0.0.1");
-  process.on("SIGTERM", () => server.close(() => process.exit(0)).closeAllConnections());
 }
 
 if (cluster.isPrimary) {
   let listening = 0;
+  let alive = config.workers;
+  let stopping = false;
   for (let i = 0; i < config.workers; i++) cluster.fork();
   cluster.on("listening", () => {
     if (++listening === config.workers) process.send?.("ready");
   });
   cluster.on("exit", (worker, code) => {
-    if (code !== 0) console.error(`floor worker ${worker.process.pid} exited (${code})`);
+    if (!stopping) console.error(`floor worker ${worker.process.pid} exited (${code}) during the run`);
+    if (--alive === 0) process.exit(stopping ? 0 : 1);
   });
+  // Workers end on the signal itself: a graceful close would message this process after it has gone (EPIPE).
   process.on("SIGTERM", () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");
-    process.exit(0);
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
   });
 } else {
   await serve();
