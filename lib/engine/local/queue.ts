@@ -66,8 +66,9 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string) 
 }
 
 /**
- * Claims up to `limit` due jobs for `worker`: the oldest of each tenant first, tenants in turn
- * (so one tenant's thousand queued steps do not hold back another's one run).
+ * Claims up to `limit` due jobs for `worker`: the oldest of each tenant first, tenants in turn, and
+ * within a turn the tenant with the fewest jobs running first (so one tenant's thousand queued
+ * steps do not hold back another's one run).
  */
 export async function claim(worker: string, limit: number): Promise<Job[]> {
   if (limit <= 0) return [];
@@ -87,8 +88,14 @@ export async function claim(worker: string, limit: number): Promise<Job[]> {
         for update skip locked
       ) j
     )
+    , running as (
+      select tenant_key, count(*) as jobs from jobs where locked_until >= now() group by tenant_key
+    )
     update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${LEASE_MS / 1000}), attempts = attempts + 1
-    where id in (select id from candidates order by turn, random() limit ${limit})
+    where id in (
+      select c.id from candidates c join jobs j on j.id = c.id left join running r on r.tenant_key = j.tenant_key
+      order by c.turn, coalesce(r.jobs, 0), random() limit ${limit}
+    )
     returning id, kind, tenant_key, payload, run_at, locked_by, locked_until, attempts, unique_key, created_at`);
   return rows.map(toJob);
 }

@@ -52,7 +52,10 @@ function passes(state: StepState, step: Step) {
   return state === "succeeded" || state === "skipped" || ((state === "failed" || state === "timed_out") && step.continueOnFailure);
 }
 
-/** Queues steps that became ready: this worker claims what it can take now, the queue the rest. */
+/**
+ * Queues steps that became ready: this worker claims what it can take now (only while it has free
+ * capacity — so under load ready steps go through the queue, where tenants take turns), the queue the rest.
+ */
 async function makeReady(ctx: Ctx, run: Pick<RunRow, "id" | "tenantId">, ids: number[]) {
   if (ids.length === 0) return;
   const mine = ids.filter(() => ctx.take());

@@ -1,5 +1,5 @@
 import { replaceTemplates, type TemplateRef } from "@/lib/workflows/templates";
-import type { StepOutput, ValueSource, ValueType, WorkflowInput } from "@/lib/workflows/model";
+import { ALL_OUTPUTS, type OutputValueSource, type StepOutput, type ValueType, type WorkflowInput } from "@/lib/workflows/model";
 
 /**
  * Values at run time. A secret travels as a reference `{ $secret: name }` (that is what the database
@@ -53,7 +53,8 @@ function itemValue(scope: Scope, key: string | undefined): unknown {
 function stepOutput(scope: Scope, step: string, output: string): unknown {
   const outputs = scope.outputs.get(step);
   if (!outputs) throw new ValueError(`step "${step}" has no outputs (it did not run)`);
-  if (output === "*") return outputs;
+  // a mapped step keeps the list of its items' outputs under ALL_OUTPUTS
+  if (output === ALL_OUTPUTS) return Object.hasOwn(outputs, ALL_OUTPUTS) ? outputs[ALL_OUTPUTS] : outputs;
   if (!Object.hasOwn(outputs, output)) throw new ValueError(`step "${step}" has no output "${output}"`);
   return outputs[output];
 }
@@ -69,10 +70,12 @@ function refValue(ref: TemplateRef, scope: Scope, own: boolean): unknown {
       return stepOutput(scope, ref.step, ref.output);
     case "item":
       return itemValue(scope, ref.key);
+    case "retries":
+      return scope.retries ?? 0;
+    case "workflow":
+      if (Object.hasOwn(scope.workflow, ref.name)) return scope.workflow[ref.name];
+      throw new ValueError(`{{workflow.${ref.name}}} is only available in the exit handler`);
     case "unknown": {
-      if (ref.expression === "retries") return scope.retries ?? 0;
-      const workflowVar = /^workflow\.(\w+)$/.exec(ref.expression);
-      if (workflowVar && Object.hasOwn(scope.workflow, workflowVar[1])) return scope.workflow[workflowVar[1]];
       const parameter = /^workflow\.parameters\.([A-Za-z0-9_-]+)$/.exec(ref.expression);
       if (parameter && Object.hasOwn(scope.inputs, parameter[1])) return scope.inputs[parameter[1]];
       throw new ValueError(`{{${ref.expression}}} is not a known template`);
@@ -86,7 +89,7 @@ export function renderText(text: string, scope: Scope, own = true): string {
 }
 
 /** A value source's value; literal strings have their templates filled in. Secrets stay references. */
-export function resolveSource(source: ValueSource, scope: Scope, own = false): unknown {
+export function resolveSource(source: OutputValueSource, scope: Scope, own = false): unknown {
   switch (source.from) {
     case "literal":
       return typeof source.value === "string" ? replaceTemplates(source.value, (ref) => {
@@ -100,6 +103,11 @@ export function resolveSource(source: ValueSource, scope: Scope, own = false): u
       return stepOutput(scope, source.step, source.output);
     case "secret":
       return { $secret: source.name } satisfies SecretRef;
+    case "first": {
+      const ran = source.of.find((option) => scope.outputs.has(option.step));
+      if (!ran) throw new ValueError(`none of the steps ${source.of.map((option) => `"${option.step}"`).join(", ")} ran`);
+      return stepOutput(scope, ran.step, ran.output);
+    }
   }
 }
 

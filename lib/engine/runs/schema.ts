@@ -29,6 +29,8 @@ export const retryRunBody = z.strictObject({
 });
 
 export const bulkRunsBody = z.strictObject({ runIds: z.array(z.uuid()).min(1).max(200) });
+/** The runs list's bulk actions: runs of any workspace the caller may enter, each named with its workspace. */
+export const bulkRunRefs = z.strictObject({ runs: z.array(z.strictObject({ workspaceId: z.uuid(), runId: z.uuid() })).min(1).max(200) });
 
 export const listRunsQuery = z.strictObject({
   workflow: z.string().max(63).optional().describe("workflow name"),
