@@ -1,7 +1,7 @@
 import type { WorkspaceRole } from "@/db/schema";
 
 /** Everything that can be done, as data. `can()` reads these tables; nothing else decides. */
-export const TENANT_ACTIONS = ["workspace.list", "workspace.create", "client.read", "client.manage", "audit.read", "user.manage"] as const;
+export const TENANT_ACTIONS = ["workspace.list", "workspace.create", "workspace.govern", "client.read", "client.manage", "audit.read", "user.manage"] as const;
 export const WORKSPACE_ACTIONS = [
   "workspace.read",
   "workspace.update",
@@ -43,7 +43,7 @@ export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_ACTIONS: Record<Scope, readonly Action[]> = {
   "workspaces:read": ["workspace.list", "workspace.read", "member.read"],
-  "workspaces:write": ["workspace.create", "workspace.update", "workspace.archive", "member.manage"],
+  "workspaces:write": ["workspace.create", "workspace.update", "workspace.archive", "workspace.govern", "member.manage"],
   "workflows:read": ["workflow.read", "secret.list"],
   "workflows:write": ["workflow.write"],
   "clients:read": ["client.read"],

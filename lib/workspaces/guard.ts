@@ -1,7 +1,9 @@
-import type { workspaces, WorkspaceRole } from "@/db/schema";
+import { and, eq, isNull } from "drizzle-orm";
+import { database } from "@/db/client";
+import { workspaceMembers, workspaces, type WorkspaceRole } from "@/db/schema";
 import { workspaceQueries } from "./queries";
 import type { Action } from "@/lib/access/actions";
-import { authorize, workspaceAccess, type WorkspaceGuard } from "@/lib/access/policy";
+import { authorize, can, workspaceAccess, type WorkspaceGuard } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError, notFound } from "@/lib/errors";
 
@@ -24,6 +26,17 @@ export async function enterWorkspace(p: Principal, id: string, action: Action): 
   const ws = await loadWorkspace(p, id);
   authorize(p, action, ws);
   return ws;
+}
+
+/** Every active workspace of the caller's tenant where it may do `action` (lists across workspaces). */
+export async function workspacesWhere(p: Principal, action: Action): Promise<GuardedWorkspace[]> {
+  const db = await database();
+  const rows = await db
+    .select({ ws: workspaces, memberRole: workspaceMembers.role })
+    .from(workspaces)
+    .leftJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.principalKind, p.kind), eq(workspaceMembers.principalId, p.id)))
+    .where(and(eq(workspaces.tenantId, p.tenantId), isNull(workspaces.archivedAt)));
+  return rows.map((row) => ({ ...row.ws, memberRole: row.memberRole ?? null })).filter((ws) => can(p, action, ws));
 }
 
 /** Changes are refused on an archived workspace. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { WORKSPACE_ROLES } from "@/db/schema";
 import { accessRulesInput } from "@/lib/access/rules";
+import { STEP_KINDS } from "@/lib/workflows/model";
 
 export const workspaceName = z
   .string()
@@ -21,6 +22,9 @@ export const workspace = z.object({
   archived: z.boolean().optional(),
   access: workspaceAccessLevel.describe("the caller's effective role in this workspace"),
   version: z.number().int().optional(),
+  maxConcurrentRuns: z.number().int().nullable().optional().describe("runs that may run at once (null: no limit); more wait as queued"),
+  runVisibility: z.enum(["all", "own"]).optional().describe("all: members see every run; own: viewers see only the runs they started"),
+  allowedStepKinds: z.array(z.enum(STEP_KINDS)).nullable().optional().describe("step kinds its workflows may use (null: all); set by tenant admins"),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });
@@ -40,6 +44,14 @@ export const updateWorkspaceInput = z.strictObject({
   description: z.string().max(2000).optional(),
   accessRules: accessRulesInput.optional(),
   hidden: z.boolean().optional(),
+  maxConcurrentRuns: z.number().int().min(1).max(10_000).nullable().optional(),
+  runVisibility: z.enum(["all", "own"]).optional(),
+  allowedStepKinds: z
+    .array(z.enum(STEP_KINDS))
+    .max(STEP_KINDS.length)
+    .nullable()
+    .optional()
+    .describe("only tenant admins (the platform admin role) may change it"),
 });
 
 export const listWorkspacesQuery = z.strictObject({

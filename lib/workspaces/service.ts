@@ -33,13 +33,25 @@ export function presentWorkspace(p: Principal, ws: GuardedWorkspace): Workspace 
     archived: ws.archivedAt !== null,
     access,
     version: ws.version,
+    maxConcurrentRuns: ws.maxConcurrentRuns,
+    runVisibility: ws.runVisibility,
+    allowedStepKinds: (ws.allowedStepKinds as Workspace["allowedStepKinds"]) ?? null,
     createdAt: ws.createdAt.toISOString(),
     updatedAt: ws.updatedAt.toISOString(),
   };
 }
 
 function snapshot(ws: typeof workspaces.$inferSelect) {
-  return { name: ws.name, description: ws.description, accessRules: ws.accessRules, hidden: ws.hidden, archived: ws.archivedAt !== null };
+  return {
+    name: ws.name,
+    description: ws.description,
+    accessRules: ws.accessRules,
+    hidden: ws.hidden,
+    archived: ws.archivedAt !== null,
+    maxConcurrentRuns: ws.maxConcurrentRuns,
+    runVisibility: ws.runVisibility,
+    allowedStepKinds: ws.allowedStepKinds,
+  };
 }
 
 export async function listWorkspaces(p: Principal, input: z.input<typeof listWorkspacesQuery>) {
@@ -108,6 +120,8 @@ function checkVersion(ws: GuardedWorkspace, expected: number | undefined) {
 export async function updateWorkspace(p: Principal, input: z.input<typeof updateInput>): Promise<Workspace> {
   const { id, expectedVersion, ...changes } = parseInput(updateInput, input);
   const ws = await enterWorkspace(p, id, "workspace.update");
+  // which step kinds a workspace may use is the tenant's decision (Frinx's allowed system tasks)
+  if (changes.allowedStepKinds !== undefined) authorize(p, "workspace.govern", { tenantId: p.tenantId });
   assertActive(ws);
   checkVersion(ws, expectedVersion);
   const db = await database();

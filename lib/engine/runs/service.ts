@@ -11,8 +11,7 @@ import { secretNamesOf } from "@/lib/secrets/service";
 import { parseInput } from "@/lib/validation";
 import { validationContext } from "@/lib/workflows/service";
 import { validateWorkflow } from "@/lib/workflows/validate";
-import { assertActive, enterWorkspace, type GuardedWorkspace } from "@/lib/workspaces/guard";
-import { listWorkspaces } from "@/lib/workspaces/service";
+import { assertActive, enterWorkspace, workspacesWhere, type GuardedWorkspace } from "@/lib/workspaces/guard";
 import type { ExecutionProvider } from "../provider";
 import { localProvider } from "../local/provider";
 import { insertRun } from "../local/submit";
@@ -121,7 +120,7 @@ export async function listRuns(p: Principal, input: ListInput) {
   const query = parseInput(listRunsQuery, rest);
   const spaces: GuardedWorkspace[] = workspaceId
     ? [await enterWorkspace(p, workspaceId, "run.read")]
-    : await Promise.all((await listWorkspaces(p, { limit: 200 })).items.filter((w) => w.access !== "none").map((w) => enterWorkspace(p, w.id, "run.read").catch(() => undefined))).then((list) => list.filter((w): w is GuardedWorkspace => w !== undefined));
+    : await workspacesWhere(p, "run.read");
   if (spaces.length === 0) return { items: [], nextCursor: null };
   const visible = or(...spaces.map((ws) => (onlyOwnRuns(p, ws) ? and(eq(runs.workspaceId, ws.id), eq(runs.startedById, p.id)) : eq(runs.workspaceId, ws.id))));
   const filters: (SQL | undefined)[] = [visible, isNull(runs.parentRunId)];
