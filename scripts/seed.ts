@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { adminRole } from "@/lib/access/policy";
 import { createTenant, findTenant, operatorPrincipal } from "@/lib/tenants/service";
 import { createUser } from "@/lib/users/service";
+import { SAMPLE_WORKFLOWS } from "@/lib/workflows/samples";
+import { createWorkflow } from "@/lib/workflows/service";
 import { createWorkspace } from "@/lib/workspaces/service";
 
 export const DEMO_TENANT = "demo";
@@ -19,7 +21,8 @@ export async function seedDemo() {
   const password = process.env.SLUICE_ADMIN_PASSWORD || randomBytes(9).toString("base64url");
   const admin = await createUser(operator, { email: DEMO_ADMIN_EMAIL, name: "Demo Admin", password, roles: [adminRole()] });
   const adminPrincipal = { ...operator, kind: "user" as const, id: admin.id, subject: admin.email, name: admin.name };
-  await createWorkspace(adminPrincipal, { name: "demo", description: "A workspace to try Sluice in.", accessRules: [] });
+  const workspace = await createWorkspace(adminPrincipal, { name: "demo", description: "A workspace to try Sluice in.", accessRules: [] });
+  for (const sample of SAMPLE_WORKFLOWS) await createWorkflow(adminPrincipal, { workspaceId: workspace.id, name: sample.name, spec: sample.spec, message: "Sample workflow" });
   console.log(
     [
       "",
