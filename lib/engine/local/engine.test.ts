@@ -134,6 +134,36 @@ describe("the local engine", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("bounds a step's memory where the OS allows (prlimit)", async () => {
+    const hog = (name: string, memory: string) => ({
+      name,
+      kind: "container" as const,
+      container: { image: "python", command: ["python3", "-c", "b = bytearray(400 * 1024 * 1024); print('allocated')"], args: [], env: [], resources: { memory } },
+      inputs: [],
+      outputs: [],
+      dependsOn: [],
+      continueOnFailure: true,
+    });
+    await saveWorkflow(fx.admin, fx.workspaceId, "hog", { steps: [hog("small", "150Mi"), hog("large", "2Gi")] });
+    const run = await runToEnd(fx.admin, fx.workspaceId, "hog");
+    expect(stepByKey(run, "small").state).toBe("failed");
+    expect(await logOf(run.id, stepByKey(run, "small").id)).toContain("MemoryError");
+    expect(stepByKey(run, "large").state).toBe("succeeded");
+  });
+
+  it("refuses to run a step outside the sandbox when an admin requires it", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "sandboxed-only", { steps: [sh("inside", "echo hi")] });
+    process.env.SLUICE_SANDBOX = "required";
+    process.env.SLUICE_BWRAP_PATH = "/nonexistent/bwrap";
+    try {
+      const run = await runToEnd(fx.admin, fx.workspaceId, "sandboxed-only");
+      expect(stepByKey(run, "inside")).toMatchObject({ state: "failed", error: expect.stringMatching(/SLUICE_SANDBOX=required, but bubblewrap/) });
+    } finally {
+      delete process.env.SLUICE_SANDBOX;
+      delete process.env.SLUICE_BWRAP_PATH;
+    }
+  });
+
   it("masks every secret value given to a run in its logs and outputs", async () => {
     await createSecret(fx.admin, { workspaceId: fx.workspaceId, name: "api-token", value: "s3cr3t-VALUE-42" });
     await saveWorkflow(fx.admin, fx.workspaceId, "leaky", {

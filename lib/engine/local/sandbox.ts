@@ -41,11 +41,18 @@ export function sandboxSetting(): SandboxSetting {
   return value;
 }
 
+/** bubblewrap: SLUICE_BWRAP_PATH, else found in the system's directories. */
+function bwrap(): string | undefined {
+  const configured = process.env.SLUICE_BWRAP_PATH;
+  if (configured !== undefined) return configured && existsSync(configured) ? configured : undefined;
+  return find("bwrap");
+}
+
 /** The mode steps run in here; throws when the sandbox is required and bubblewrap is missing. */
 export function sandboxMode(): SandboxMode {
   const setting = sandboxSetting();
   if (setting === "off") return "host";
-  if (find("bwrap")) return "bwrap";
+  if (bwrap()) return "bwrap";
   if (setting === "required") throw new SandboxUnavailable("SLUICE_SANDBOX=required, but bubblewrap (bwrap) is not installed: steps are not run outside the sandbox.");
   return "host";
 }
@@ -136,7 +143,7 @@ export function sandboxed(argv: string[], env: Record<string, string>, dir: Step
       ...limited,
       ...argv,
     ];
-    return { file: find("bwrap")!, args, mode, options: { ...user, cwd: dir.work, env: {} as NodeJS.ProcessEnv, detached: true } };
+    return { file: bwrap()!, args, mode, options: { ...user, cwd: dir.work, env: {} as NodeJS.ProcessEnv, detached: true } };
   }
   const mapped = argv.map((arg) => outputPaths.reduce((text, p) => text.split(p).join(hostPath(dir, p)), arg));
   for (const p of outputPaths) {
