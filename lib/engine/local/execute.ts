@@ -7,7 +7,7 @@ import { ConditionError, evaluateCondition } from "@/lib/workflows/when";
 import type { Step, StepOutput } from "@/lib/workflows/model";
 import { runHttpStep } from "./http-step";
 import { LogWriter, type PendingChunk } from "./log-writer";
-import { levelPlan } from "./plan";
+import { levelPlan, readsOutputsOf } from "./plan";
 import { runProcess, type ProcessResult } from "./process";
 import { durationMs, retryDelay, type FailureKind } from "./retry";
 import { createStepDir, hostPath, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
@@ -255,21 +255,12 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
       return;
     }
   }
-  if (!preStarted) {
-    const db = await database();
-    const [started] = await db
-      .update(runSteps)
-      .set({ state: "running", attempt: row.attempt + 1, startedAt: row.startedAt ?? new Date(), attemptStartedAt: new Date() })
-      .where(eq(runSteps.id, row.id))
-      .returning();
-    row = started;
-  }
-
   const isMapParent = row.mapIndex === null && step.map !== undefined;
   const db = await database();
   const inputsOfRun = graphInputValues(spec.inputs, run.inputs);
-  const upstream = levelPlan(graph).upstream.get(step.name) ?? [];
-  const scope = await scopeOf(db, run, row, upstream, Math.max(0, row.attempt - 1), inputsOfRun);
+  const reads = readsOutputsOf(step).filter((name) => levelPlan(graph).steps.has(name));
+  const attemptNumber = preStarted ? row.attempt : row.attempt + 1;
+  const scope = await scopeOf(db, run, row, reads, Math.max(0, attemptNumber - 1), inputsOfRun);
 
   try {
     if (isMapParent) {
@@ -297,7 +288,7 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
     scope.ports = resolvePorts(step, scope);
     if (step.kind === "group") {
       await rt.transact(async (ctx) => {
-        const [updated] = await ctx.tx.update(runSteps).set({ inputs: { ...scope.ports } }).where(eq(runSteps.id, row.id)).returning();
+        const [updated] = await ctx.tx.update(runSteps).set({ state: "running", startedAt: row.startedAt ?? new Date(), inputs: { ...scope.ports } }).where(eq(runSteps.id, row.id)).returning();
         await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
         await createLevel(ctx, run, updated, step.group);
       });
@@ -305,7 +296,7 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
     }
     if (step.kind === "workflow") {
       await rt.transact(async (ctx) => {
-        await ctx.tx.update(runSteps).set({ inputs: { ...scope.ports } }).where(eq(runSteps.id, row.id));
+        await ctx.tx.update(runSteps).set({ state: "running", startedAt: row.startedAt ?? new Date(), inputs: { ...scope.ports } }).where(eq(runSteps.id, row.id));
         await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
         const child = await submitChildRun(ctx, run, row, step.call, scope.ports!);
         await note(ctx.tx, run, row, `Started sub-workflow run ${child} (${step.call.workflow} v${step.call.version}).`);
@@ -322,8 +313,18 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
     return;
   }
 
-  // ports as the run page shows them: secret ports hold their reference, never the value
-  await db.update(runSteps).set({ inputs: scope.ports }).where(eq(runSteps.id, row.id));
+  // The attempt starts (a step from the queue), and its ports are shown as they are resolved —
+  // secret ports as their reference, never the value. A step this worker claimed when it became
+  // ready already says running: without ports, that costs no write at all.
+  const hasPorts = Object.keys(scope.ports ?? {}).length > 0;
+  if (!preStarted || hasPorts) {
+    const [started] = await db
+      .update(runSteps)
+      .set(preStarted ? { inputs: scope.ports } : { state: "running", attempt: attemptNumber, startedAt: row.startedAt ?? new Date(), attemptStartedAt: new Date(), inputs: scope.ports })
+      .where(eq(runSteps.id, row.id))
+      .returning();
+    row = started;
+  }
   const attempt = await runAttempt(rt, run, row, step, scope);
   const delay = attempt.failure && attempt.outcome.state !== "cancelled" ? retryDelay(step, row.attempt, attempt.failure, row.startedAt ?? new Date()) : undefined;
   await rt.transact(async (ctx) => {

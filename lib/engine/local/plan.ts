@@ -1,4 +1,5 @@
-import { graphEdges } from "@/lib/workflows/graph";
+import { graphEdges, stepSources, stepTexts } from "@/lib/workflows/graph";
+import { parseTemplates } from "@/lib/workflows/templates";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
 
 /** One graph level as the scheduler needs it: each step's upstream and downstream steps. */
@@ -57,3 +58,20 @@ export function parseKey(key: string): { groupPath: string[]; name: string; mapI
 
 export const childKey = (parentKey: string | null, name: string) => (parentKey ? `${parentKey}/${name}` : name);
 export const itemKey = (parentKey: string, index: number) => `${parentKey}[${index}]`;
+
+const referenced = new WeakMap<Step, string[]>();
+
+/** The steps of its level whose outputs a step reads (value sources and `{{steps.…}}` templates). */
+export function readsOutputsOf(step: Step): string[] {
+  let names = referenced.get(step);
+  if (!names) {
+    const found = new Set<string>();
+    for (const site of stepSources(step)) {
+      if (site.source.from === "step") found.add(site.source.step);
+    }
+    for (const site of stepTexts(step)) for (const token of parseTemplates(site.text)) if (token.ref.kind === "step") found.add(token.ref.step);
+    names = [...found];
+    referenced.set(step, names);
+  }
+  return names;
+}

@@ -102,7 +102,8 @@ export class LocalWorker {
         } catch (error) {
           log().error({ err: error }, "claiming jobs failed");
         }
-        for (const job of claimed) this.dispatch(job, false);
+        // a job of ours whose lease lapsed (a slow heartbeat) is still ours: it runs already
+        for (const job of claimed) if (!this.active.has(job.id)) this.dispatch(job, false);
       }
       if (claimed.length > 0 && claimed.length === free) continue;
       const due = free > 0 ? await nextDueAt().catch(() => undefined) : undefined;

@@ -11,7 +11,7 @@ import { startRun } from "../runs/service";
 const children: ChildProcess[] = [];
 function sluiceWorker(concurrency: number) {
   const child = spawn(process.execPath, [path.resolve("scripts/sluice.mjs"), "worker", "--concurrency", String(concurrency)], {
-    env: { ...process.env, SLUICE_LEASE_MS: "1500", LOG_LEVEL: "silent" },
+    env: { ...process.env, SLUICE_LEASE_MS: "3000", LOG_LEVEL: "silent" },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
