@@ -184,8 +184,8 @@ describe("workflows REST API", () => {
     expect(steps.map((s) => s.name).sort()).toEqual(["A", "B", "C", "D"]);
     expect(steps.find((s) => s.name === "D")!.dependsOn.sort()).toEqual(["B", "C"]);
 
-    const exitHandlers = readFileSync(path.join(ARGO_EXAMPLES_DIR, "exit-handlers.yaml"), "utf8");
-    const withWarnings = await call(api.importWorkflow, { token, params: params(), rawBody: exitHandlers, headers: { "content-type": "application/yaml" } });
+    const cron = readFileSync(path.join(ARGO_EXAMPLES_DIR, "cron-workflow.yaml"), "utf8");
+    const withWarnings = await call(api.importWorkflow, { token, params: params(), rawBody: cron, headers: { "content-type": "application/yaml" } });
     expect(withWarnings.status).toBe(201);
     expect(withWarnings.body.warnings.length).toBeGreaterThan(0);
 

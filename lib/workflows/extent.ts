@@ -25,9 +25,10 @@ export function jsonWithin(value: unknown, depth: number, size: number): boolean
   return true;
 }
 
-/** Steps of a raw workflow spec, groups included, and how many groups deep a graph level sits at most. */
+/** Steps of a raw workflow spec, groups and the exit handler included, and how many groups deep a graph level sits at most. */
 export function stepExtent(spec: unknown): { steps: number; depth: number } {
   const stack: { graph: unknown; depth: number }[] = [{ graph: spec, depth: 0 }];
+  if (isObject(spec) && Array.isArray(spec.onExit)) stack.push({ graph: { steps: spec.onExit }, depth: 0 });
   let steps = 0;
   let deepest = 0;
   while (stack.length > 0) {

@@ -1,19 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { canFeed, literalFits } from "./coercion";
-import { collectCalls, upstreamSteps } from "./graph";
+import { collectCalls, mapOutputValue, upstreamSteps } from "./graph";
+import type { OutputValueSource, ValueSource } from "./model";
 import { applyLayeredLayout, layeredPositions } from "./layout";
 import { buildSpec, container, diamond } from "./spec.testing";
 import { isSingleTemplate, parseTemplates, replaceTemplates } from "./templates";
 
 describe("templates", () => {
   it("parses the Sluice template references", () => {
-    expect(parseTemplates("{{inputs.a}} {{ steps.s-1.outputs.o_2 }} {{item}} {{\titem.id\n}} {{workflow.name}} {{steps.x}}")).toEqual([
+    expect(parseTemplates("{{inputs.a}} {{ steps.s-1.outputs.o_2 }} {{item}} {{\titem.id\n}} {{workflow.name}} {{steps.x}} {{retries}} {{steps.m.outputs.*}} {{workflow.namespace}}")).toEqual([
       { raw: "{{inputs.a}}", ref: { kind: "input", name: "a" } },
       { raw: "{{ steps.s-1.outputs.o_2 }}", ref: { kind: "step", step: "s-1", output: "o_2" } },
       { raw: "{{item}}", ref: { kind: "item" } },
       { raw: "{{\titem.id\n}}", ref: { kind: "item", key: "id" } },
-      { raw: "{{workflow.name}}", ref: { kind: "unknown", expression: "workflow.name" } },
+      { raw: "{{workflow.name}}", ref: { kind: "workflow", name: "name" } },
       { raw: "{{steps.x}}", ref: { kind: "unknown", expression: "steps.x" } },
+      { raw: "{{retries}}", ref: { kind: "retries" } },
+      { raw: "{{steps.m.outputs.*}}", ref: { kind: "step", step: "m", output: "*" } },
+      { raw: "{{workflow.namespace}}", ref: { kind: "unknown", expression: "workflow.namespace" } },
     ]);
   });
 
@@ -55,11 +59,21 @@ describe("graph helpers", () => {
 
   it("collects the calls of a spec, groups included, once each", () => {
     const call = (name: string, workflow: string, version: number) => ({ name, kind: "workflow", call: { workflow, version } });
-    const spec = buildSpec({ steps: [call("a", "x", 1), { name: "g", kind: "group", group: { steps: [call("b", "x", 1), call("c", "y", 2)] } }] });
+    const spec = buildSpec({ steps: [call("a", "x", 1), { name: "g", kind: "group", group: { steps: [call("b", "x", 1), call("c", "y", 2)] } }], onExit: [call("d", "z", 1)] });
     expect(collectCalls(spec)).toEqual([
       { workflow: "x", version: 1 },
       { workflow: "y", version: 2 },
+      { workflow: "z", version: 1 },
     ]);
+  });
+
+  it("rewrites the sources of a graph output, each option of a first source too, keeping unchanged ones", () => {
+    const rename = (source: ValueSource): ValueSource => (source.from === "step" && source.step === "a" ? { ...source, step: "b" } : source);
+    const first: OutputValueSource = { from: "first", of: [{ step: "a", output: "o" }, { step: "c", output: "o" }] };
+    expect(mapOutputValue(first, rename)).toEqual({ from: "first", of: [{ step: "b", output: "o" }, { step: "c", output: "o" }] });
+    const untouched: OutputValueSource = { from: "first", of: [{ step: "c", output: "o" }, { step: "d", output: "o" }] };
+    expect(mapOutputValue(untouched, rename)).toBe(untouched);
+    expect(mapOutputValue({ from: "step", step: "a", output: "o" }, rename)).toEqual({ from: "step", step: "b", output: "o" });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Graph, Step, StepOutput, ValueSource, ValueType, WorkflowSpec } from "./model";
+import type { Graph, OutputValueSource, Step, StepOutput, ValueSource, ValueType, WorkflowSpec } from "./model";
 
 /** A field inside a step or a spec, e.g. ["inputs", 0, "value"]. */
 export type FieldPath = (string | number)[];
@@ -143,6 +143,30 @@ export function specGraph(spec: WorkflowSpec): Graph {
   return { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps };
 }
 
+/** The exit handler's graph: its steps, reading the workflow's inputs; undefined when there is none. */
+export function exitGraph(spec: WorkflowSpec): Graph | undefined {
+  return spec.onExit ? { inputs: spec.inputs, outputs: [], steps: spec.onExit } : undefined;
+}
+
+/** The step outputs a graph output reads: the one of a step source, every option of a `first` source. */
+export function outputValueRefs(value: OutputValueSource): { step: string; output: string }[] {
+  if (value.from === "step") return [{ step: value.step, output: value.output }];
+  return value.from === "first" ? value.of : [];
+}
+
+/** Rewrites the value sources of a graph output (each option of a `first` source as a step source); unchanged ones stay the same object. */
+export function mapOutputValue(value: OutputValueSource, map: (source: ValueSource) => ValueSource): OutputValueSource {
+  if (value.from !== "first") return map(value);
+  let changed = false;
+  const of = value.of.map((option) => {
+    const mapped = map({ from: "step", ...option });
+    if (mapped.from !== "step" || (mapped.step === option.step && mapped.output === option.output)) return option;
+    changed = true;
+    return { step: mapped.step, output: mapped.output };
+  });
+  return changed ? { ...value, of } : value;
+}
+
 /** Visits every graph level, depth first; `path` is the path of group steps leading to it. */
 export function walkGraphs(graph: Graph, visit: (graph: Graph, path: string[]) => void, path: string[] = []): void {
   visit(graph, path);
@@ -151,13 +175,16 @@ export function walkGraphs(graph: Graph, visit: (graph: Graph, path: string[]) =
   }
 }
 
-/** Every `workflow` call in a spec, groups included (deduplicated): what a version records as `calls`. */
+/** Every `workflow` call in a spec, groups and the exit handler included (deduplicated): what a version records as `calls`. */
 export function collectCalls(spec: WorkflowSpec): { workflow: string; version: number }[] {
   const calls = new Map<string, { workflow: string; version: number }>();
-  walkGraphs(specGraph(spec), (graph) => {
+  const collect = (graph: Graph) => {
     for (const step of graph.steps) {
       if (step.kind === "workflow") calls.set(`${step.call.workflow}@${step.call.version}`, { ...step.call });
     }
-  });
+  };
+  walkGraphs(specGraph(spec), collect);
+  const onExit = exitGraph(spec);
+  if (onExit) walkGraphs(onExit, collect);
   return [...calls.values()];
 }

@@ -42,6 +42,8 @@ export const SHORT_TEXT_MAX = 64;
 export const PARAMETERS_MAX = 200;
 export const ENV_VARS_MAX = 200;
 export const HEADERS_MAX = 100;
+/** Step outputs a `first` output source chooses from. */
+export const FIRST_OF_MAX = 20;
 /** Steps in one graph level (the workflow's, or one group's). */
 export const STEPS_PER_GRAPH_MAX = 1000;
 /** Steps in the whole workflow, counting every step inside groups. Also the default of SLUICE_IMPORT_MAX_STEPS. */

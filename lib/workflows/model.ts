@@ -9,8 +9,10 @@ import * as limits from "./limits";
  * Data flows through typed ports: a step declares `inputs` (ports) whose values are literals,
  * workflow inputs, secrets or an upstream step's output; a `{ from: "step" }` value is a data
  * edge on the canvas. `dependsOn` holds control edges (run after, no data).
- * Text fields may use `{{inputs.<name>}}`, `{{steps.<step>.outputs.<name>}}` and, in a mapped
- * step, `{{item}}` and `{{item.<key>}}`.
+ * Text fields may use `{{inputs.<name>}}`, `{{steps.<step>.outputs.<name>}}`, `{{retries}}`,
+ * `{{workflow.<variable>}}` and, in a mapped step, `{{item}}` and `{{item.<key>}}` (templates.ts).
+ * A step source reading output `*` (ALL_OUTPUTS) takes all outputs of the step as one object (a
+ * mapped step: the list of its items' objects), as Argo's `{{steps.<step>.outputs.parameters}}`.
  * Every text and list has a size limit (limits.ts); a spec holds at most TOTAL_STEPS_MAX steps.
  */
 
@@ -42,13 +44,30 @@ export const literalValue = z
   ])
   .describe(`a JSON value; text up to ${limits.LONG_TEXT_MAX} characters, ${literalLimits}`);
 
-export const valueSource = z.discriminatedUnion("from", [
+/** The output name of a step source that reads all of the step's outputs as one object (no output may be named so). */
+export const ALL_OUTPUTS = "*";
+
+const valueSources = [
   z.strictObject({ from: z.literal("literal"), value: literalValue }),
   z.strictObject({ from: z.literal("input"), name }),
   z.strictObject({ from: z.literal("step"), step: stepName, output: name }),
   z.strictObject({ from: z.literal("secret"), name: z.string().min(1).max(limits.SECRET_NAME_MAX) }),
-]);
+] as const;
+export const valueSource = z.discriminatedUnion("from", [...valueSources]);
 export type ValueSource = z.infer<typeof valueSource>;
+
+/**
+ * The value of the first listed step output whose step ran (was not skipped or omitted), as Argo's
+ * output expression `cond ? tasks.a.outputs.result : tasks.b.outputs.result` over tasks with
+ * exclusive `when` conditions. Only graph outputs take it: a step reading it could not say which
+ * upstream step its data edge comes from.
+ */
+export const firstOfSource = z.strictObject({
+  from: z.literal("first"),
+  of: z.array(z.strictObject({ step: stepName, output: name })).min(2).max(limits.FIRST_OF_MAX),
+});
+export const outputValueSource = z.discriminatedUnion("from", [...valueSources, firstOfSource]);
+export type OutputValueSource = z.infer<typeof outputValueSource>;
 
 /** A workflow (or group) input parameter. */
 export const workflowInput = z.strictObject({
@@ -65,7 +84,7 @@ export const workflowOutput = z.strictObject({
   name,
   type: valueType,
   description: description.optional(),
-  value: valueSource,
+  value: outputValueSource,
 });
 export type WorkflowOutput = z.infer<typeof workflowOutput>;
 
@@ -220,6 +239,12 @@ const specBody = z.strictObject({
   inputs: parameters(workflowInput),
   outputs: parameters(workflowOutput),
   steps,
+  /**
+   * The exit handler (Argo's `onExit`): steps that run once the workflow's steps have ended, whatever
+   * their outcome. They form a graph of their own that reads the workflow's inputs and
+   * `{{workflow.status}}` (Succeeded, Failed or Error), `{{workflow.duration}}` and `{{workflow.failures}}`.
+   */
+  onExit: z.array(step).min(1).max(limits.STEPS_PER_GRAPH_MAX).optional(),
 });
 
 /**
@@ -247,6 +272,9 @@ export const sluiceDocument = z.strictObject({
   spec: workflowSpec,
 });
 export type SluiceDocument = z.infer<typeof sluiceDocument>;
+
+/** The first entry of a Problem's `step` path for a step of the exit handler (no step can be named so). */
+export const EXIT_HANDLER = "@onExit";
 
 /** One validation problem, tied to where it is. `step` is a path of step names for nested groups. */
 export type Problem = {

@@ -16,7 +16,7 @@ import { exportToArgo } from "./argo/export";
 import { ArgoImportError, fromArgo, fromSluiceJson, type ImportWarning } from "./argo/import";
 import { diffSpecs } from "./diff";
 import { collectCalls, specGraph, walkGraphs } from "./graph";
-import { dnsName, SLUICE_KIND, workflowSpec, type Problem, type SluiceDocument, type WorkflowSpec } from "./model";
+import { dnsName, SLUICE_KIND, STEP_KINDS, workflowSpec, type Problem, type SluiceDocument, type StepKind, type WorkflowSpec } from "./model";
 import { validateWorkflow, type ValidationContext } from "./validate";
 
 type WorkflowRow = typeof workflows.$inferSelect;
@@ -66,7 +66,9 @@ async function findVersion(workflow: WorkflowRow, version: number): Promise<Vers
   return row;
 }
 
-/** What validation needs from the workspace: secret names and every workflow version's interface. */
+const isStepKind = (kind: string): kind is StepKind => (STEP_KINDS as readonly string[]).includes(kind);
+
+/** What validation needs from the workspace: secret names, every workflow version's interface and the step kinds it allows. */
 export async function validationContext(ws: GuardedWorkspace, selfName?: string): Promise<ValidationContext> {
   const db = await database();
   const rows = await db
@@ -91,6 +93,7 @@ export async function validationContext(ws: GuardedWorkspace, selfName?: string)
     secretNames: await secretNamesOf(ws.id),
     workflows: [...byName].map(([name, versions]) => ({ name, versions })),
     self: selfName ? { name: selfName } : undefined,
+    allowedStepKinds: ws.allowedStepKinds?.filter(isStepKind),
   };
 }
 

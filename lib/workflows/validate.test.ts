@@ -275,7 +275,7 @@ describe("validateWorkflow: templates", () => {
   it("allows {{item}} and {{item.<key>}} only in mapped steps and rejects unknown templates", () => {
     const problems = check({
       steps: [
-        container("A", { container: { image: "busybox", args: ["{{item}}", "{{workflow.name}}", "{{ item.id }}"] } }),
+        container("A", { container: { image: "busybox", args: ["{{item}}", "{{workflow.namespace}}", "{{ item.id }}", "{{retries}} {{workflow.name}} {{workflow.status}}"] } }),
         container("B", { map: { over: { from: "literal", value: [{ id: 1 }, { id: 2 }] } }, container: { image: "busybox", args: ["{{item}}", "{{item.id}}"] } }),
         {
           name: "H",
@@ -287,7 +287,10 @@ describe("validateWorkflow: templates", () => {
     });
     expect(problems.map((p) => [p.code, p.message])).toEqual([
       ["item-outside-map", '{{item}} in container.args[0] of step "A" is only available in a step with map.'],
-      ["unknown-template", '{{workflow.name}} in container.args[1] of step "A" is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}}, {{item}} or {{item.<key>}}.'],
+      [
+        "unknown-template",
+        '{{workflow.namespace}} in container.args[1] of step "A" is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}}, {{item}}, {{item.<key>}}, {{retries}} or {{workflow.<name|uid|creationTimestamp|scheduledTime|status>}}.',
+      ],
       ["item-outside-map", '{{ item.id }} in container.args[2] of step "A" is only available in a step with map.'],
       ["item-outside-map", '{{item}} in http.url of step "H" is only available in a step with map.'],
       ["item-outside-map", '{{item}} in http.body of step "H" is only available in a step with map.'],
@@ -667,6 +670,78 @@ describe("validateWorkflow: configuration", () => {
       ["invalid-map-source", 'map.over of step "input" must be a list (type json), but input "text" is string.'],
       ["invalid-map-source", 'map.over of step "output" must be a list (type json), but output "out" of step "gen" is string.'],
     ]);
+  });
+});
+
+describe("validateWorkflow: Argo's aggregated and chosen outputs", () => {
+  it("reads all outputs of a step as one json value with output *", () => {
+    const problems = check({
+      steps: [
+        producer("gen", stdout("out"), { map: { over: { from: "literal", value: [1, 2] } } }),
+        container("each", { map: { over: { from: "step", step: "gen", output: "*" } }, when: "{{item.out}} == 2", container: { image: "busybox", args: ["{{item.out}}", "{{steps.gen.outputs.*}}"] } }),
+        container("text", { inputs: [{ name: "all", type: "string", value: { from: "step", step: "gen", output: "*" } }] }),
+        container("late", { container: { image: "busybox", args: ["{{steps.text.outputs.*}}"] } }),
+      ],
+    });
+    expect(problems.map((p) => [p.code, p.message])).toEqual([
+      ["type-mismatch", 'Input "all" of step "text" has type string, but all outputs of step "gen" is json.'],
+      ["not-upstream", '{{steps.text.outputs.*}} in container.args[0] of step "late" reads step "text", which is not upstream of it: make it depend on "text".'],
+    ]);
+  });
+
+  it("checks every option of a graph output that takes the first step that ran", () => {
+    const first = (of: { step: string; output: string }[]) => ({ from: "first", of });
+    const problems = check({
+      steps: [producer("heads", stdout("result"), { when: "a == a" }), producer("tails", stdout("result"), { when: "a != a" }), producer("count", stdout("n", "number"))],
+      outputs: [
+        { name: "ok", type: "string", value: first([{ step: "heads", output: "result" }, { step: "tails", output: "result" }]) },
+        { name: "bad", type: "number", value: first([{ step: "heads", output: "result" }, { step: "gone", output: "result" }, { step: "count", output: "n" }]) },
+      ],
+    });
+    expect(problems.map((p) => [p.code, p.message, p.field])).toEqual([
+      ["type-mismatch", 'Output "bad" of the workflow has type number, but output "result" of step "heads" is string.', ["outputs", 1, "value", "of", 0]],
+      ["unknown-step", 'Output "bad" of the workflow reads step "gone", which is not a step of the workflow.', ["outputs", 1, "value", "of", 1]],
+    ]);
+  });
+});
+
+describe("validateWorkflow: exit handler", () => {
+  it("validates the exit handler as a graph of its own that reads the workflow's inputs and exit variables", () => {
+    const problems = check({
+      inputs: [{ name: "to", type: "string", default: "ops" }],
+      steps: [producer("work", stdout("out"), { container: { image: "busybox", args: ["{{workflow.duration}}"] } })],
+      onExit: [
+        container("notify", { container: { image: "busybox", args: ["{{inputs.to}} {{workflow.status}} {{workflow.duration}} {{workflow.failures}}"] } }),
+        container("cry", { when: "{{workflow.status}} != Succeeded", dependsOn: ["notify"], container: { image: "busybox", args: ["{{steps.work.outputs.out}}"] } }),
+        container("cry"),
+      ],
+    });
+    expect(problems.map((p) => [p.code, p.message, p.step, p.field])).toEqual([
+      ["unknown-template", '{{workflow.duration}} in container.args[0] of step "work" is only available in the exit handler (onExit).', ["work"], ["container", "args", 0]],
+      ["duplicate-step", 'The exit handler has more than one step named "cry".', ["@onExit", "cry"], ["name"]],
+      ["unknown-step", '{{steps.work.outputs.out}} in container.args[0] of step "@onExit/cry" reads step "work", which is not a step of the exit handler.', ["@onExit", "cry"], ["container", "args", 0]],
+    ]);
+  });
+});
+
+describe("validateWorkflow: allowed step kinds", () => {
+  it("reports every step, at any depth and in the exit handler, of a kind the workspace may not use", () => {
+    const spec = {
+      steps: [
+        container("ok"),
+        { name: "fetch", kind: "http", http: { url: "https://x.example" } },
+        { name: "g", kind: "group", group: { steps: [{ name: "s", kind: "script", script: { image: "python", language: "python", source: "print(1)" } }] } },
+      ],
+      onExit: [{ name: "ping", kind: "http", http: { url: "https://x.example" } }],
+    };
+    expect(check(spec)).toEqual([]);
+    const problems = check(spec, { ...ctx, allowedStepKinds: ["container", "group"] });
+    expect(problems.map((p) => [p.code, p.message, p.step, p.field])).toEqual([
+      ["step-kind-not-allowed", 'Step "fetch" is a http step, which this workspace may not use (allowed: container, group).', ["fetch"], ["kind"]],
+      ["step-kind-not-allowed", 'Step "g/s" is a script step, which this workspace may not use (allowed: container, group).', ["g", "s"], ["kind"]],
+      ["step-kind-not-allowed", 'Step "@onExit/ping" is a http step, which this workspace may not use (allowed: container, group).', ["@onExit", "ping"], ["kind"]],
+    ]);
+    expect(withCode(check(spec, { ...ctx, allowedStepKinds: [] }), "step-kind-not-allowed")).toHaveLength(5);
   });
 });
 

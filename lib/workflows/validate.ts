@@ -1,9 +1,9 @@
 import { canFeed, literalFits, literalType } from "./coercion";
-import { effectiveOutputType, formatField, graphEdges, specGraph, stepEnv, stepSources, stepTexts, upstreamSteps, type FieldPath } from "./graph";
-import type { Graph, Problem, Step, StepKind, StepOutput, ValueSource, ValueType, WorkflowInput, WorkflowOutput, WorkflowSpec } from "./model";
+import { effectiveOutputType, exitGraph, formatField, graphEdges, specGraph, stepEnv, stepSources, stepTexts, upstreamSteps, type FieldPath } from "./graph";
+import { ALL_OUTPUTS, EXIT_HANDLER, type Graph, type OutputValueSource, type Problem, type Step, type StepKind, type StepOutput, type ValueSource, type ValueType, type WorkflowInput, type WorkflowOutput, type WorkflowSpec } from "./model";
 import { goDurationParts } from "./duration";
 import { PROBLEMS_MAX, STEP_NAME_MAX } from "./limits";
-import { parseTemplates, replaceTemplates, type TemplateToken } from "./templates";
+import { EXIT_HANDLER_VARIABLES, parseTemplates, replaceTemplates, type TemplateToken } from "./templates";
 
 export { graphEdges, upstreamSteps, collectCalls, formatField, type GraphEdge, type FieldPath } from "./graph";
 
@@ -31,6 +31,8 @@ export type ValidationContext = {
   workflows: readonly { name: string; versions: readonly CallableVersion[] }[];
   /** the workflow being validated, so that calls back into it are caught */
   self?: { name: string };
+  /** the step kinds the workspace may use (its tenant admins choose them); absent: all */
+  allowedStepKinds?: readonly StepKind[];
 };
 
 /** Stable problem codes. */
@@ -73,6 +75,7 @@ export const PROBLEM_CODES = [
   "invalid-backoff",
   "invalid-map-source",
   "invalid-parallelism",
+  "step-kind-not-allowed",
   "too-many-problems",
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
@@ -82,6 +85,7 @@ type Checker = {
   secrets: ReadonlySet<string>;
   workflows: Map<string, Map<number, CallableVersion>>;
   self?: string;
+  allowedKinds?: ReadonlySet<StepKind>;
 };
 
 /** One graph level being checked. */
@@ -93,6 +97,8 @@ type Scope = {
   fieldPrefix: FieldPath;
   steps: Map<string, Step>;
   upstream: Map<string, Set<string>>;
+  /** a level of the exit handler, which also reads EXIT_HANDLER_VARIABLES */
+  exit: boolean;
 };
 
 type Location = { step?: string[]; field?: FieldPath; edge?: Problem["edge"] };
@@ -104,9 +110,12 @@ export function validateWorkflow(spec: WorkflowSpec, ctx: ValidationContext): Pr
     secrets: new Set(ctx.secretNames),
     workflows: new Map(ctx.workflows.map((w) => [w.name, new Map(w.versions.map((v) => [v.version, v]))])),
     self: ctx.self?.name,
+    allowedKinds: ctx.allowedStepKinds ? new Set(ctx.allowedStepKinds) : undefined,
   };
   try {
-    checkGraph(checker, specGraph(spec), [], []);
+    checkGraph(checker, specGraph(spec), [], [], false);
+    const onExit = exitGraph(spec);
+    if (onExit) checkGraph(checker, onExit, [EXIT_HANDLER], ["onExit"], true);
   } catch (error) {
     if (!(error instanceof TooManyProblems)) throw error;
   }
@@ -138,19 +147,20 @@ function report(checker: Checker, code: ProblemCode, message: string, where: Loc
 // ---------------------------------------------------------------------------------------------
 // Graph level
 
-function checkGraph(checker: Checker, graph: Graph, path: string[], fieldPrefix: FieldPath): void {
+/** One graph level; the exit handler's top level shares the workflow's inputs, checked with the workflow. */
+function checkGraph(checker: Checker, graph: Graph, path: string[], fieldPrefix: FieldPath, exit: boolean): void {
   const steps = new Map<string, Step>();
   for (const step of graph.steps) if (!steps.has(step.name)) steps.set(step.name, step);
-  const scope: Scope = { graph, path, fieldPrefix, steps, upstream: upstreamSteps(graph) };
+  const scope: Scope = { graph, path, fieldPrefix, steps, upstream: upstreamSteps(graph), exit };
 
-  checkGraphInputs(checker, scope);
+  if (!(exit && path.length === 1)) checkGraphInputs(checker, scope);
   checkStepNames(checker, scope);
   for (const step of graph.steps) checkStep(checker, scope, step);
   checkCycles(checker, scope);
   checkGraphOutputs(checker, scope);
 }
 
-const graphLabel = (scope: Scope) => (scope.path.length ? `group "${scope.path.join("/")}"` : "the workflow");
+const graphLabel = (scope: Scope) => (scope.path.length === 0 ? "the workflow" : scope.exit && scope.path.length === 1 ? "the exit handler" : `group "${scope.path.join("/")}"`);
 const graphLocation = (scope: Scope, field: FieldPath): Location => ({ step: scope.path, field: [...scope.fieldPrefix, ...field] });
 const stepLabel = (scope: Scope, step: Step) => `step "${[...scope.path, step.name].join("/")}"`;
 const stepLocation = (scope: Scope, step: Step, field: FieldPath): Location => ({ step: [...scope.path, step.name], field });
@@ -205,9 +215,17 @@ function checkGraphOutputs(checker: Checker, scope: Scope): void {
   scope.graph.outputs.forEach((output, i) => {
     const consumer = `Output "${output.name}" of ${owner}`;
     checkParameterName(checker, output.name, consumer, graphLocation(scope, ["outputs", i, "name"]));
-    const where = graphLocation(scope, ["outputs", i, "value"]);
-    checkFeed(checker, resolveSource(checker, scope, output.value, consumer, where), output.type, consumer, where);
+    for (const { source, field } of outputValueSources(output.value)) {
+      const where = graphLocation(scope, ["outputs", i, "value", ...field]);
+      checkFeed(checker, resolveSource(checker, scope, source, consumer, where), output.type, consumer, where);
+    }
   });
+}
+
+/** A graph output's value as value sources: each option of a `first` source is a step source. */
+function outputValueSources(value: OutputValueSource): { source: ValueSource; field: FieldPath }[] {
+  if (value.from !== "first") return [{ source: value, field: [] }];
+  return value.of.map((option, j) => ({ source: { from: "step", ...option }, field: ["of", j] }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +312,10 @@ function shortestCycle(start: string, members: Set<string>, children: Map<string
 // Steps
 
 function checkStep(checker: Checker, scope: Scope, step: Step): void {
+  if (checker.allowedKinds && !checker.allowedKinds.has(step.kind)) {
+    const allowed = [...checker.allowedKinds].join(", ") || "none";
+    report(checker, "step-kind-not-allowed", `${capitalize(stepLabel(scope, step))} is a ${step.kind} step, which this workspace may not use (allowed: ${allowed}).`, stepLocation(scope, step, ["kind"]));
+  }
   checkPorts(checker, scope, step);
   checkStepOutputs(checker, scope, step);
   checkDependencies(checker, scope, step);
@@ -440,7 +462,7 @@ function checkTemplate(checker: Checker, scope: Scope, step: Step, token: Templa
       const source = scope.steps.get(ref.step);
       if (!source) {
         report(checker, "unknown-step", `${context} reads step "${ref.step}", which is not a step of ${graphLabel(scope)}.`, where);
-      } else if (!source.outputs.some((output) => output.name === ref.output)) {
+      } else if (ref.output !== ALL_OUTPUTS && !source.outputs.some((output) => output.name === ref.output)) {
         report(checker, "unknown-output", `${context} reads output "${ref.output}" of step "${ref.step}", which that step does not declare.`, where);
       } else if (ref.step === step.name) {
         report(checker, "not-upstream", `${context} reads the step's own output.`, where);
@@ -452,8 +474,15 @@ function checkTemplate(checker: Checker, scope: Scope, step: Step, token: Templa
     case "item":
       if (!step.map) report(checker, "item-outside-map", `${context} is only available in a step with map.`, where);
       return;
+    case "retries":
+      return;
+    case "workflow":
+      if (!scope.exit && (EXIT_HANDLER_VARIABLES as readonly string[]).includes(ref.name)) {
+        report(checker, "unknown-template", `${context} is only available in the exit handler (onExit).`, where);
+      }
+      return;
     case "unknown":
-      report(checker, "unknown-template", `${context} is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}}, {{item}} or {{item.<key>}}.`, where);
+      report(checker, "unknown-template", `${context} is not a Sluice template: use {{inputs.<name>}}, {{steps.<step>.outputs.<name>}}, {{item}}, {{item.<key>}}, {{retries}} or {{workflow.<name|uid|creationTimestamp|scheduledTime|status>}}.`, where);
       return;
   }
 }
@@ -523,7 +552,7 @@ function checkGroup(checker: Checker, scope: Scope, step: Extract<Step, { kind: 
     report(checker, "empty-group", `${capitalize(stepLabel(scope, step))} is a group with no steps.`, stepLocation(scope, step, ["group", "steps"]));
   }
   checkSignature(checker, scope, step, step.group, { what: "the group", unknownInput: "unknown-group-input", missingInput: "missing-group-input", unknownOutput: "unknown-group-output" });
-  checkGraph(checker, step.group, [...scope.path, step.name], ["group"]);
+  checkGraph(checker, step.group, [...scope.path, step.name], ["group"], scope.exit);
 }
 
 function checkCall(checker: Checker, scope: Scope, step: Extract<Step, { kind: "workflow" }>): void {
@@ -637,6 +666,7 @@ function resolveSource(checker: Checker, scope: Scope, source: ValueSource, cons
         report(checker, "unknown-step", `${consumer} reads step "${source.step}", which is not a step of ${graphLabel(scope)}.`, { ...where, ...edge });
         return { kind: "unresolved" };
       }
+      if (source.output === ALL_OUTPUTS) return { kind: "typed", type: "json", what: `all outputs of step "${step.name}"` };
       const output = step.outputs.find((candidate) => candidate.name === source.output);
       if (!output) {
         report(checker, "unknown-output", `${consumer} reads output "${source.output}" of step "${source.step}", which that step does not declare.`, { ...where, ...edge });

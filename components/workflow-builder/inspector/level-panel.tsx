@@ -156,16 +156,22 @@ export function LevelPanel({ graph, path }: { graph: Graph; path: string[] }) {
               <RemoveButton label={`Remove output ${output.name}`} onClick={() => edit((g) => ({ ...g, outputs: g.outputs.filter((_, j) => j !== i) }))} />
             </div>
             <Errors id={id(["outputs", i, "name"])} messages={errors(["outputs", i, "name"])} />
-            <ValueSourceEditor
-              id={id(["outputs", i, "value"])}
-              label={`Value of ${output.name || "output"}`}
-              type={output.type}
-              value={output.value}
-              graph={graph}
-              inputLabel={path.length ? "Group input" : "Workflow input"}
-              errors={errors(["outputs", i, "value"])}
-              onChange={(value) => setField(["outputs", i, "value"], value ?? { from: "literal", value: "" })}
-            />
+            {output.value.from === "first" ? (
+              <p className="text-xs text-fg-muted" data-testid="output-first-of">
+                The first that ran of {output.value.of.map((option) => `${option.step} › ${option.output}`).join(", ")}
+              </p>
+            ) : (
+              <ValueSourceEditor
+                id={id(["outputs", i, "value"])}
+                label={`Value of ${output.name || "output"}`}
+                type={output.type}
+                value={output.value}
+                graph={graph}
+                inputLabel={path.length ? "Group input" : "Workflow input"}
+                errors={errors(["outputs", i, "value"])}
+                onChange={(value) => setField(["outputs", i, "value"], value ?? { from: "literal", value: "" })}
+              />
+            )}
             <Input aria-label={`Description of output ${output.name}`} placeholder="Description" className="h-8 text-sm" value={output.description ?? ""} onChange={(e) => setField(["outputs", i, "description"], e.target.value === "" ? undefined : e.target.value)} />
           </div>
         ))}

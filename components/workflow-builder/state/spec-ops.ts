@@ -1,4 +1,4 @@
-import { graphEdges, specGraph, stepSources, stepTexts, type GraphEdge } from "@/lib/workflows/graph";
+import { graphEdges, mapOutputValue, specGraph, stepSources, stepTexts, type GraphEdge } from "@/lib/workflows/graph";
 import type { Graph, Step, StepKind, ValueSource, WorkflowSpec } from "@/lib/workflows/model";
 import { formatTemplateRef, replaceTemplates } from "@/lib/workflows/templates";
 import { STEP_NAME_MAX } from "@/lib/workflows/limits";
@@ -167,7 +167,7 @@ export function renameOutputRefs(graph: Graph, stepName: string, from: string, t
     return next;
   });
   const outputs = graph.outputs.map((output) => {
-    const value = rename(output.value);
+    const value = mapOutputValue(output.value, rename);
     return value === output.value ? output : { ...output, value };
   });
   return { ...graph, steps, outputs };
@@ -186,7 +186,7 @@ export function renameInputRefs(graph: Graph, from: string, to: string): Graph {
     return next;
   });
   const outputs = graph.outputs.map((output) => {
-    const value = rename(output.value);
+    const value = mapOutputValue(output.value, rename);
     return value === output.value ? output : { ...output, value };
   });
   return { ...graph, steps, outputs };
@@ -199,7 +199,7 @@ export function renameStep(graph: Graph, from: string, to: string): Graph {
     return renamed.name === from ? { ...renamed, name: to } : renamed;
   });
   const outputs = graph.outputs.map((output) => {
-    const value = renameRefsInSource(output.value, renames);
+    const value = mapOutputValue(output.value, (source) => renameRefsInSource(source, renames));
     return value === output.value ? output : { ...output, value };
   });
   return { ...graph, steps, outputs };

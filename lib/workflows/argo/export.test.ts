@@ -447,6 +447,51 @@ describe("toArgo", () => {
     expect(taskTemplate(manifest, "py").script?.resources).toEqual({ requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "500m", memory: "1Gi" } });
   });
 
+  it("exports all outputs, outputs chosen from the step that ran, and Argo's own variables", () => {
+    const spec = buildSpec({
+      steps: [
+        container("gen", { outputs: [{ name: "n", type: "string", source: { from: "file", path: "/tmp/n" } }], map: { over: { from: "literal", value: [1, 2] } } }),
+        container("each", { map: { over: { from: "step", step: "gen", output: "*" } }, when: "{{item.n}} == 2", container: { image: "busybox", args: ["try {{retries}} of {{workflow.name}}"] } }),
+        container("heads", { outputs: [{ name: "result", type: "string", source: { from: "stdout" } }], when: "{{workflow.status}} == Running" }),
+        container("flip-side", { outputs: [{ name: "result", type: "string", source: { from: "stdout" } }] }),
+      ],
+      outputs: [{ name: "side", type: "string", value: { from: "first", of: [{ step: "heads", output: "result" }, { step: "flip-side", output: "result" }] } }],
+    });
+    const { manifest, warnings } = exportValid(spec);
+    expect(warnings).toEqual([]);
+    expect(task(manifest, "each")).toMatchObject({ withParam: "{{tasks.gen.outputs.parameters}}", when: "{{item.n}} == 2" });
+    expect(taskTemplate(manifest, "each").container?.args).toEqual(["try {{retries}} of {{workflow.name}}"]);
+    expect(task(manifest, "heads").when).toBe("{{workflow.status}} == Running");
+    expect(template(manifest, "main").outputs?.parameters).toEqual([
+      { name: "side", globalName: "side", valueFrom: { expression: "tasks['heads'].status == 'Succeeded' ? tasks.heads.outputs.result : tasks['flip-side'].outputs.result" } },
+    ]);
+    const back = fromArgo(toArgoYaml("wf", spec, WORKFLOW));
+    expect(back.warnings).toEqual([]);
+    expect(back.spec.outputs[0].value).toEqual(spec.outputs[0].value);
+    expect(back.spec.steps[1].map?.over).toEqual({ from: "step", step: "gen", output: "*" });
+  });
+
+  it("exports the exit handler as the onExit DAG, reading workflow inputs as workflow parameters", () => {
+    const spec = buildSpec({
+      inputs: [{ name: "to", type: "string", default: "ops" }],
+      steps: [container("work")],
+      onExit: [container("notify", { container: { image: "busybox", args: ["{{inputs.to}}: {{workflow.status}} after {{workflow.duration}}s"] } }), container("cry", { when: "{{workflow.status}} != Succeeded", dependsOn: ["notify"] })],
+    });
+    const { manifest } = exportValid(spec);
+    expect(manifest.spec.onExit).toBe("exit-handler");
+    const handler = template(manifest, "exit-handler");
+    expect(handler.inputs).toBeUndefined();
+    expect(handler.dag?.tasks.map((t) => [t.name, t.dependencies, t.when])).toEqual([
+      ["notify", undefined, undefined],
+      ["cry", ["notify"], "{{workflow.status}} != Succeeded"],
+    ]);
+    expect(taskTemplate(manifest, "notify", "exit-handler").container?.args).toEqual(["{{inputs.parameters.__input-to}}: {{workflow.status}} after {{workflow.duration}}s"]);
+    expect(task(manifest, "notify", "exit-handler").arguments?.parameters).toEqual([{ name: "__input-to", value: "{{workflow.parameters.to}}" }]);
+    const back = fromArgo(toArgoYaml("wf", spec, WORKFLOW));
+    expect(back.warnings).toEqual([]);
+    expect(back.spec.onExit).toEqual(spec.onExit);
+  });
+
   it("writes YAML that reads back as the same manifest", () => {
     const spec = diamond();
     expect(parse(toArgoYaml("wf", spec, WORKFLOW))).toEqual(toArgo("wf", spec, WORKFLOW));

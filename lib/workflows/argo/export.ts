@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { graphEdges, specGraph } from "../graph";
-import type { Graph, Step, StepOutput, ValueSource, WorkflowOutput, WorkflowSpec } from "../model";
+import { exitGraph, graphEdges, specGraph } from "../graph";
+import { ALL_OUTPUTS, EXIT_HANDLER, type Graph, type Step, type StepOutput, type ValueSource, type WorkflowOutput, type WorkflowSpec } from "../model";
 import { formatTemplateRef, replaceTemplates } from "../templates";
 import { appendWarning, TOO_MANY_WARNINGS_MESSAGE } from "../warnings";
 import {
@@ -48,6 +48,11 @@ import {
  *   `main` of the WorkflowTemplate of that name.
  * - `map` → `withItems` (literal list) or `withParam`. `map.parallelism` needs a template of its own:
  *   the mapped task is wrapped in a one-task DAG template with `parallelism`, named after the step.
+ *   Output `*` (all outputs) → `{{tasks.s.outputs.parameters}}`; a `first` graph output → an
+ *   expression choosing the first of its steps whose status is Succeeded.
+ * - The exit handler → a DAG template named by `spec.onExit`; it reads workflow inputs as
+ *   `{{workflow.parameters.x}}` (Argo passes the arguments only to the entrypoint).
+ * - `{{retries}}` and `{{workflow.<variable>}}` are Argo's own variables and stay as they are.
  * - Secrets → `valueFrom.secretKeyRef` (see `defaultSecretKeyRef`); a secret-typed input holds a
  *   secret name, used as the Secret's name with key "value".
  * What Argo cannot express (http status/header outputs, retry/timeout on a templateRef call, ...)
@@ -91,6 +96,8 @@ type Level = {
   /** template names: prefix + path inside the current (possibly inlined) workflow */
   prefix: string;
   namePath: string[];
+  /** how the graph's inputs reach its DAG: as template inputs, or as workflow parameters (the exit handler) */
+  inputs: "template" | "workflow";
 };
 
 /** How task-level text refers to the graph's inputs and to sibling outputs (as Argo template text). */
@@ -116,12 +123,15 @@ export function exportToArgo(name: string, spec: WorkflowSpec, options: ArgoExpo
   const main = graphTemplate(exporter, level(specGraph(spec), [], "", []), true);
   if (spec.steps.length === 0) warn(exporter, "empty-workflow", "The workflow has no steps; Argo rejects a DAG without tasks.");
   exporter.templates.unshift({ name: "main", ...main });
+  const onExit = exitGraph(spec);
+  const exitTemplate = onExit && addTemplate(exporter, "exit-handler", graphTemplate(exporter, { ...level(onExit, [EXIT_HANDLER], "", ["exit"]), inputs: "workflow" }, false));
   const manifest: ArgoManifest = {
     apiVersion: ARGO_API_VERSION,
     kind: options.kind,
     metadata: metadata(name, spec, options),
     spec: { entrypoint: "main", templates: exporter.templates },
   };
+  if (exitTemplate) manifest.spec.onExit = exitTemplate;
   if (spec.inputs.length > 0) manifest.spec.arguments = { parameters: spec.inputs.map(workflowArgument) };
   return { manifest, warnings: exporter.warnings };
 }
@@ -159,7 +169,7 @@ function inputDefault(input: Graph["inputs"][number]): string | undefined {
 function level(graph: Graph, path: string[], prefix: string, namePath: string[]): Level {
   const steps = new Map<string, Step>();
   for (const step of graph.steps) if (!steps.has(step.name)) steps.set(step.name, step);
-  return { graph, steps, path, prefix, namePath };
+  return { graph, steps, path, prefix, namePath, inputs: "template" };
 }
 
 const TOO_MANY_WARNINGS: ArgoExportWarning = { code: "too-many-warnings", message: TOO_MANY_WARNINGS_MESSAGE };
@@ -202,7 +212,7 @@ const stepTemplateBase = (lvl: Level, step: Step) => lvl.prefix + [...lvl.namePa
 function graphTemplate(exporter: Exporter, lvl: Level, global: boolean): TemplateBody {
   const tasks = lvl.graph.steps.map((step) => compileStep(exporter, lvl, step));
   const body: TemplateBody = {};
-  if (lvl.graph.inputs.length > 0) body.inputs = { parameters: lvl.graph.inputs.map(templateInput) };
+  if (lvl.inputs === "template" && lvl.graph.inputs.length > 0) body.inputs = { parameters: lvl.graph.inputs.map(templateInput) };
   const outputs = lvl.graph.outputs.flatMap((output) => graphOutput(exporter, lvl, output, global));
   if (outputs.length > 0) body.outputs = { parameters: outputs };
   body.dag = { tasks };
@@ -223,6 +233,9 @@ function graphOutput(exporter: Exporter, lvl: Level, output: WorkflowOutput, glo
     case "step":
       parameter.valueFrom = valueFrom(outputRef(exporter, lvl, source.step, source.output));
       break;
+    case "first":
+      parameter.valueFrom = { expression: firstExpression(source.of.map((option) => ({ step: option.step, ref: outputRef(exporter, lvl, option.step, option.output) }))) };
+      break;
     case "literal":
       parameter.valueFrom = { expression: JSON.stringify(literalText(source.value)) };
       break;
@@ -241,7 +254,7 @@ function graphOutput(exporter: Exporter, lvl: Level, output: WorkflowOutput, glo
 
 function dagScope(exporter: Exporter, lvl: Level): Scope {
   return {
-    input: (name) => `{{inputs.parameters.${name}}}`,
+    input: (name) => (lvl.inputs === "workflow" ? `{{workflow.parameters.${name}}}` : `{{inputs.parameters.${name}}}`),
     output: (step, output) => refText(outputRef(exporter, lvl, step, output)),
   };
 }
@@ -329,6 +342,7 @@ function calleeBody(exporter: Exporter, name: string, call: { workflow: string; 
   if (compiled) return compiled;
   const spec = exporter.options.resolveCall?.(call.workflow, call.version);
   if (!spec) return undefined;
+  if (spec.onExit) warn(exporter, "callee-exit-handler", `The exit handler of ${call.workflow} v${call.version} is not exported: Argo runs exit handlers only for whole workflows.`, path);
   exporter.inlining.push(name);
   const body = graphTemplate(exporter, level(specGraph(spec), path, `${name}-`, []), false);
   exporter.inlining.pop();
@@ -524,6 +538,9 @@ function bodyText(exporter: Exporter, lvl: Level, step: Step, lifter: Lifter, te
         return lifter.ref(`step:${ref.step}:${ref.output}`, `__step-${ref.step}-${ref.output}`, (scope) => scope.output(ref.step, ref.output));
       case "item":
         return ref.key === undefined ? lifter.ref("item", "__item", () => "{{item}}") : lifter.ref(`item:${ref.key}`, `__item-${ref.key}`, () => formatTemplateRef(ref));
+      case "retries":
+      case "workflow":
+        return formatTemplateRef(ref);
       case "unknown":
         warnUnknownTemplate(exporter, lvl, step, raw);
         return raw;
@@ -543,6 +560,8 @@ function taskText(exporter: Exporter, lvl: Level, scope: Scope, step: Step, text
       case "step":
         return scope.output(ref.step, ref.output);
       case "item":
+      case "retries":
+      case "workflow":
         return formatTemplateRef(ref);
       case "unknown":
         warnUnknownTemplate(exporter, lvl, step, raw);
@@ -579,6 +598,7 @@ export function literalText(value: unknown): string {
 
 function outputRef(exporter: Exporter, lvl: Level, stepName: string, outputName: string): OutputRef {
   const step = lvl.steps.get(stepName);
+  if (step && outputName === ALL_OUTPUTS) return { variable: `tasks.${stepName}.outputs.parameters` };
   const output = step?.outputs.find((candidate) => candidate.name === outputName);
   if (!step || !output) {
     warn(exporter, "unknown-output", `Output "${outputName}" of step "${stepName}" does not exist; it is exported as an output parameter reference.`, lvl.path.length ? lvl.path : undefined);
@@ -606,6 +626,22 @@ function taskOutputRef(step: Step, output: StepOutput): OutputRef {
     case "header":
       return { variable: `${task}.outputs.parameters.${output.name}` };
   }
+}
+
+/** `tasks['a'].status == 'Succeeded' ? <a> : tasks['b'].status == … : <c>`: the first of the outputs whose task ran; the last is the fallback. */
+function firstExpression(options: { step: string; ref: OutputRef }[]): string {
+  const [head, ...rest] = options;
+  if (rest.length === 0) return refExpression(head.ref);
+  return `tasks[${quoteExpr(head.step)}].status == 'Succeeded' ? ${refExpression(head.ref)} : ${firstExpression(rest)}`;
+}
+
+/** An output reference inside an expression: `tasks.a-b.outputs.result` → `tasks['a-b'].outputs.result`. */
+function refExpression(ref: OutputRef): string {
+  if ("expression" in ref) return ref.expression;
+  return ref.variable
+    .split(".")
+    .map((part, i) => (i === 0 ? part : /^[A-Za-z_]\w*$/.test(part) ? `.${part}` : `[${quoteExpr(part)}]`))
+    .join("");
 }
 
 const quoteExpr = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;

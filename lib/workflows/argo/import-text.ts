@@ -1,6 +1,6 @@
-import type { ValueSource } from "../model";
+import { ALL_OUTPUTS, type OutputValueSource, type ValueSource } from "../model";
 import { replaceTokens, singleTokenExpression } from "../template-syntax";
-import { formatTemplateRef } from "../templates";
+import { formatTemplateRef, parseTemplateExpression, type TemplateRef } from "../templates";
 import { warn, type GraphContext, type Importer, type LeafParameters, type Path } from "./import-context";
 
 /**
@@ -17,10 +17,14 @@ export type ArgoRef =
   | { kind: "exitCode"; step: string }
   | { kind: "allOutputs"; step: string }
   | { kind: "item"; key?: string }
+  /** `{{retries}}` and the workflow variables Sluice shares with Argo */
+  | { kind: "variable"; ref: Extract<TemplateRef, { kind: "retries" | "workflow" }> }
   | { kind: "other" };
 
 export function parseArgoRef(expression: string): ArgoRef {
   if (expression === "item") return { kind: "item" };
+  const sluice = parseTemplateExpression(expression);
+  if (sluice.kind === "retries" || sluice.kind === "workflow") return { kind: "variable", ref: sluice };
   let match = /^item\.([A-Za-z0-9_-]+)$/.exec(expression);
   if (match) return { kind: "item", key: match[1] };
   match = /^inputs\.parameters\.([A-Za-z0-9_-]+)$/.exec(expression);
@@ -59,9 +63,9 @@ export function argoSource(importer: Importer, context: GraphContext, value: str
     case "exitCode":
       return { from: "step", step: ref.step, output: stepOutputName(context, ref) };
     case "allOutputs":
-      warnAllOutputs(importer, value, path);
-      return { from: "step", step: ref.step, output: "parameters" };
+      return { from: "step", step: ref.step, output: ALL_OUTPUTS };
     case "item":
+    case "variable":
     case "other":
       break;
   }
@@ -83,10 +87,11 @@ export function taskText(importer: Importer, context: GraphContext, value: strin
       case "exitCode":
         return `{{steps.${ref.step}.outputs.${stepOutputName(context, ref)}}}`;
       case "allOutputs":
-        warnAllOutputs(importer, raw, path);
-        return `{{steps.${ref.step}.outputs.parameters}}`;
+        return formatTemplateRef({ kind: "step", step: ref.step, output: ALL_OUTPUTS });
       case "item":
         return formatTemplateRef(ref);
+      case "variable":
+        return formatTemplateRef(ref.ref);
       case "other":
         return keepArgoVariable(importer, raw, path);
     }
@@ -105,13 +110,9 @@ export function bodyText(importer: Importer, context: GraphContext, parameters: 
       return lifted.text;
     }
     if (ref.kind === "global" && context.top && !parameters.ports.some((port) => port.name === ref.name)) return `{{inputs.${ref.name}}}`;
+    if (ref.kind === "variable") return formatTemplateRef(ref.ref);
     return keepArgoVariable(importer, raw, path);
   });
-}
-
-/** A loop's aggregated output parameters (a list of objects) have no Sluice equivalent. */
-function warnAllOutputs(importer: Importer, raw: string, path: Path): void {
-  warn(importer, "aggregated-outputs", `${raw.trim()} (all output parameters of a loop, as objects) has no Sluice equivalent; it now reads an output named "parameters", which you need to provide.`, path);
 }
 
 function keepArgoVariable(importer: Importer, raw: string, path: Path, hint = ""): string {
@@ -123,4 +124,63 @@ function keepArgoVariable(importer: Importer, raw: string, path: Path, hint = ""
 export function jsonPathExpression(expression: string, task: string): string | undefined {
   const match = /^jsonpath\(tasks\['([^']+)'\]\.outputs\.result,\s*'((?:[^'\\]|\\.)*)'\)$/.exec(expression.trim());
   return match && match[1] === task ? match[2].replace(/\\(.)/g, "$1") : undefined;
+}
+
+/**
+ * An output expression choosing between task outputs, `cond ? tasks.a.outputs.result : tasks.b.outputs.result`
+ * (right-nested for more), as a `first` source: the first of those outputs whose step ran. Conditions
+ * `tasks['a'].status == 'Succeeded'` (as exported) mean exactly that; any other condition is reported,
+ * since it only agrees when the steps' `when` conditions pick the same step. Undefined for any other expression.
+ */
+export function firstOfExpression(importer: Importer, context: GraphContext, expression: string, path: Path): OutputValueSource | undefined {
+  const branches: { condition?: string; ref: string }[] = [];
+  let rest = expression.trim();
+  for (let split = splitTernary(rest); split; split = splitTernary(rest)) {
+    branches.push({ condition: split.condition, ref: split.then });
+    rest = split.otherwise;
+  }
+  branches.push({ ref: rest });
+  if (branches.length < 2) return undefined;
+  const refs = branches.map((branch) => parseArgoRef(dotted(branch.ref)));
+  if (!refs.every((ref) => ref.kind === "output" || ref.kind === "result" || ref.kind === "exitCode")) return undefined;
+  const of = (refs as Extract<ArgoRef, { kind: "output" | "result" | "exitCode" }>[]).map((ref) => ({ step: ref.step, output: stepOutputName(context, ref) }));
+  const exact = branches.every((branch, i) => branch.condition === undefined || dotted(branch.condition).replace(/\s+/g, " ") === `tasks.${of[i].step}.status == 'Succeeded'`);
+  if (!exact) {
+    warn(
+      importer,
+      "output-first-ran",
+      `The output expression is imported as the first of ${of.map((option) => `"${option.step}"`).join(", ")} that ran; its conditions are not evaluated, so this matches Argo when the steps' when conditions choose the same step.`,
+      path,
+    );
+  }
+  return { from: "first", of };
+}
+
+/** `tasks['a-b'].outputs.parameters["x"]` → `tasks.a-b.outputs.parameters.x` (as Argo's {{...}} variables read). */
+function dotted(expression: string): string {
+  return expression.trim().replace(/\[\s*(?:'([^']*)'|"([^"]*)")\s*\]/g, (_, single: string | undefined, double: string | undefined) => `.${single ?? double}`);
+}
+
+/** `c ? a : b` split at its top-level `?` and the `:` that matches it; undefined for text without one. */
+function splitTernary(text: string): { condition: string; then: string; otherwise: string } | undefined {
+  let question = -1;
+  let pending = 0;
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (depth === 0 && c === "?") {
+      if (question < 0) question = i;
+      pending++;
+    } else if (depth === 0 && c === ":" && pending > 0 && --pending === 0) {
+      return { condition: text.slice(0, question).trim(), then: text.slice(question + 1, i).trim(), otherwise: text.slice(i + 1).trim() };
+    }
+  }
+  return undefined;
 }

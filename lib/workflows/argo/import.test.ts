@@ -257,7 +257,7 @@ describe("fromArgo", () => {
   it("warns about recursive templates, templateRefs it cannot map, and Argo-only variables", () => {
     const result = fromArgo(
       workflow([
-        { name: "main", steps: [[{ name: "flip", template: "main", when: "{{workflow.status}} == x" }], [{ name: "ext", templateRef: { name: "shared", template: "build" } }, { name: "call", templateRef: { name: "child-v3", template: "main" } }]] },
+        { name: "main", steps: [[{ name: "flip", template: "main", when: "{{workflow.namespace}} == x" }], [{ name: "ext", templateRef: { name: "shared", template: "build" } }, { name: "call", templateRef: { name: "child-v3", template: "main" } }]] },
       ]),
     );
     expect(result.warnings.map((w) => [w.code, w.path])).toEqual([
@@ -269,6 +269,78 @@ describe("fromArgo", () => {
     expect(flip.kind).toBe("container");
     expect(ext.kind === "workflow" && ext.call).toEqual({ workflow: "shared", version: 1 });
     expect(call.kind === "workflow" && call.call).toEqual({ workflow: "child", version: 3 });
+  });
+
+  it("reads a loop's aggregated output parameters as all outputs, and keeps Argo's retries and workflow variables", () => {
+    const odd = { name: "odd", inputs: { parameters: [{ name: "n" }] }, outputs: { parameters: [{ name: "even", valueFrom: { path: "/tmp/even" } }] }, container: { image: "alpine", args: ["{{retries}} {{workflow.uid}}"] } };
+    const result = fromArgo(
+      workflow([
+        {
+          name: "main",
+          steps: [
+            [{ name: "check", template: "odd", arguments: { parameters: [{ name: "n", value: "{{item}}" }] }, withItems: [1, 2] }],
+            [{ name: "half", template: "echo", arguments: { parameters: [{ name: "message", value: "{{item.n}} of {{steps.check.outputs.parameters}}" }] }, withParam: "{{steps.check.outputs.parameters}}", when: "{{item.even}} == yes" }],
+          ],
+        },
+        odd,
+        echo,
+      ]),
+    );
+    expect(result.warnings).toEqual([]);
+    const [check, half] = result.spec.steps;
+    expect(check.kind === "container" && check.container.args).toEqual(["{{retries}} {{workflow.uid}}"]);
+    expect(half.map?.over).toEqual({ from: "step", step: "check", output: "*" });
+    expect(half.when).toBe("{{item.even}} == yes");
+    expect(half.inputs[0].value).toEqual({ from: "literal", value: "{{item.n}} of {{steps.check.outputs.*}}" });
+  });
+
+  it("imports an output expression choosing between tasks as the first of them that ran", () => {
+    const coin = { name: "coin", script: { image: "python", command: ["python"], source: "print('heads')" } };
+    const main = (expression: string) =>
+      dag(
+        [
+          { name: "flip", template: "coin" },
+          { name: "heads", template: "coin", depends: "flip", when: "{{tasks.flip.outputs.result}} == heads" },
+          { name: "tails-side", template: "coin", depends: "flip", when: "{{tasks.flip.outputs.result}} == tails" },
+        ],
+        { outputs: { parameters: [{ name: "side", valueFrom: { expression } }] } },
+      );
+    const chosen = { from: "first", of: [{ step: "heads", output: "result" }, { step: "tails-side", output: "result" }] };
+
+    const conditional = fromArgo(workflow([main("tasks['flip'].outputs.result == 'heads' ? tasks.heads.outputs.result : tasks['tails-side'].outputs.result"), coin]));
+    expect(conditional.spec.outputs).toEqual([{ name: "side", type: "string", value: chosen }]);
+    expect(conditional.warnings.map((w) => [w.code, w.path])).toEqual([["output-first-ran", "spec.templates[0].outputs.parameters[0].valueFrom.expression"]]);
+    expect(conditional.spec.steps.map((step) => step.outputs.map((output) => output.name))).toEqual([["result"], ["result"], ["result"]]);
+
+    const exact = fromArgo(workflow([main(`tasks['heads'].status == 'Succeeded' ? tasks["heads"].outputs.result : tasks['tails-side'].outputs.result`), coin]));
+    expect([exact.spec.outputs[0].value, exact.warnings]).toEqual([chosen, []]);
+
+    const three = fromArgo(workflow([main("tasks.heads.status == 'Succeeded' ? tasks.heads.outputs.result : tasks.flip.status == 'Succeeded' ? tasks.flip.outputs.result : tasks['tails-side'].outputs.result"), coin]));
+    expect(three.spec.outputs[0].value).toEqual({ from: "first", of: [{ step: "heads", output: "result" }, { step: "flip", output: "result" }, { step: "tails-side", output: "result" }] });
+
+    const other = fromArgo(workflow([main("tasks.flip.outputs.result == 'heads' ? 'H' : 'T'"), coin]));
+    expect([other.spec.outputs, other.warnings.map((w) => w.code)]).toEqual([[], ["output-expression"]]);
+  });
+
+  it("imports the onExit template as the exit handler: a dag's tasks, or one step", () => {
+    const notify = { name: "notify", container: { image: "alpine", command: ["sh", "-c"], args: ["echo {{workflow.status}} {{workflow.failures}} {{workflow.parameters.to}}"] } };
+    const handler = { name: "handler", steps: [[{ name: "tell", template: "notify" }, { name: "cry", template: "notify", when: "{{workflow.status}} != Succeeded" }]] };
+    const args = { arguments: { parameters: [{ name: "to", value: "ops" }] } };
+    const graph = fromArgo(workflow([dag([{ name: "work", template: "notify" }]), handler, notify], { onExit: "handler", ...args }));
+    expect(graph.warnings).toEqual([]);
+    expect(graph.spec.onExit?.map((step) => [step.name, step.when])).toEqual([
+      ["tell", undefined],
+      ["cry", "{{workflow.status}} != Succeeded"],
+    ]);
+    const tell = graph.spec.onExit?.[0];
+    expect(tell?.kind === "container" && tell.container.args).toEqual(["echo {{workflow.status}} {{workflow.failures}} {{inputs.to}}"]);
+
+    const leaf = fromArgo(workflow([dag([{ name: "work", template: "notify" }]), notify], { onExit: "notify", ...args }));
+    expect(leaf.spec.onExit?.map((step) => step.name)).toEqual(["notify"]);
+
+    const missing = fromArgo(workflow([dag([{ name: "work", template: "notify" }]), notify], { onExit: "gone" }));
+    expect(missing.spec.onExit).toBeUndefined();
+    expect(missing.warnings.map((w) => [w.code, w.path])).toEqual([["exit-handler", "spec.onExit"]]);
   });
 
   it("keeps task names, shortening the ones Sluice cannot hold", () => {

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { formatField, stepSources } from "../graph";
 import { applyLayeredLayout } from "../layout";
-import { DNS1123_LABEL, workflowSpec, type Graph, type Step, type StepInput, type StepOutput, type ValueSource, type WorkflowInput, type WorkflowOutput, type WorkflowSpec } from "../model";
+import { DNS1123_LABEL, workflowSpec, type Graph, type OutputValueSource, type Step, type StepInput, type StepOutput, type ValueSource, type WorkflowInput, type WorkflowOutput, type WorkflowSpec } from "../model";
 import { inferJsonTypes } from "./infer-types";
 import {
   ArgoImportError,
@@ -22,7 +22,7 @@ import {
 import { checkExpansion, countSteps, enterTemplate, importMaxSteps, isGraphTemplate, isLeafTemplate, isMapWrapper, wrapperTasks } from "./import-expansion";
 import { applyExecution, base, leafStep, outputAliases } from "./import-leaf";
 import { replaceTokens, singleTokenExpression } from "../template-syntax";
-import { argoSource, jsonPathExpression, parseArgoRef, taskText } from "./import-text";
+import { argoSource, firstOfExpression, jsonPathExpression, parseArgoRef, taskText } from "./import-text";
 import { DESCRIPTION_ANNOTATION } from "./types";
 
 export { ArgoImportError, type ImportWarning } from "./import-context";
@@ -38,6 +38,7 @@ export { fromSluiceJson, type SluiceJsonError, type SluiceJsonResult } from "../
  * Steps templates become dependsOn chains between consecutive parallel groups. Arguments become
  * input ports: a value that is exactly one reference (`{{tasks.a.outputs.result}}`,
  * `{{inputs.parameters.x}}`) becomes a data edge, anything else a literal with Sluice templates.
+ * The `onExit` template becomes the exit handler, imported as the entrypoint is.
  * What Sluice cannot represent is reported in `warnings` with its path in the document.
  */
 
@@ -68,7 +69,7 @@ export function fromArgo(yamlOrObject: string | object): ArgoImport {
   if (!isJson(spec)) throw new ArgoImportError(`The ${kind} has no ${specPath.join(".")}.`);
   unsupportedKeys(importer, document, [], ["apiVersion", "kind", "metadata", "spec", "status"], kind);
 
-  const graph = importWorkflowGraph(importer, spec, specPath);
+  const { graph, onExit } = importWorkflowGraph(importer, spec, specPath);
   warnUnusedTemplates(importer);
   const result: WorkflowSpec = {
     description: description(importer, metadata),
@@ -77,6 +78,7 @@ export function fromArgo(yamlOrObject: string | object): ArgoImport {
     outputs: graph.outputs,
     steps: graph.steps,
   };
+  if (onExit) result.onExit = onExit;
   inferJsonTypes(result);
   applyLayeredLayout(result);
   const parsed = workflowSpec.safeParse(result);
@@ -141,21 +143,22 @@ function labels(metadata: Json): Record<string, string> {
 // ---------------------------------------------------------------------------------------------
 // Workflow level
 
-function importWorkflowGraph(importer: Importer, spec: Json, path: Path): Graph {
+function importWorkflowGraph(importer: Importer, spec: Json, path: Path): { graph: Graph; onExit?: Step[] } {
   list(spec.templates).forEach((template, i) => {
     if (isJson(template) && typeof template.name === "string") importer.templates.set(template.name, { template, path: [...path, "templates", i] });
   });
-  if (spec.onExit !== undefined) {
-    warn(importer, "exit-handler", `The exit handler "${String(spec.onExit)}" (onExit) cannot be represented in Sluice and was not imported.`, [...path, "onExit"]);
-  }
   unsupportedKeys(importer, spec, path, ["entrypoint", "templates", "arguments", "onExit"], "Workflow spec");
+  const inputs = workflowInputs(importer, spec, path);
+  const graph = importEntrypoint(importer, spec, path, inputs);
+  return { graph, onExit: exitSteps(importer, spec, path, graph.inputs) };
+}
 
+function importEntrypoint(importer: Importer, spec: Json, path: Path, inputs: WorkflowInput[]): Graph {
   const entryName = typeof spec.entrypoint === "string" ? spec.entrypoint : importer.templates.size === 1 ? [...importer.templates.keys()][0] : undefined;
   const entry = entryName === undefined ? undefined : importer.templates.get(entryName);
   if (!entry) throw new ArgoImportError(entryName === undefined ? "The workflow has no entrypoint." : `The entrypoint template "${entryName}" does not exist.`);
   checkExpansion(importer, entry.template);
 
-  const inputs = workflowInputs(importer, spec, path);
   if (isGraphTemplate(entry.template) && !isMapWrapper(entry.template)) {
     const context: GraphContext = { top: true, inputs: mergeInputs(inputs, templateInputs(importer, entry.template, entry.path)), refs: [], aliases: new Map() };
     importer.imported.add(entryName as string);
@@ -171,6 +174,35 @@ function importWorkflowGraph(importer: Importer, spec: Json, path: Path): Graph 
   countSteps(importer, 1);
   const step = templateStep(importer, context, entryName as string, entry.template, entry.path, args, entry.path);
   return finishGraph(context, { inputs, outputs: [], steps: [step] });
+}
+
+/**
+ * The `onExit` template, as the exit handler's steps: a dag or steps template's tasks, or one step
+ * named after any other template. Like the entrypoint, it reads workflow parameters as inputs.
+ */
+function exitSteps(importer: Importer, spec: Json, path: Path, inputs: WorkflowInput[]): Step[] | undefined {
+  if (spec.onExit === undefined) return undefined;
+  const name = typeof spec.onExit === "string" ? spec.onExit : "";
+  const found = importer.templates.get(name);
+  if (!found) {
+    warn(importer, "exit-handler", `The exit handler template "${name}" does not exist; it was not imported.`, [...path, "onExit"]);
+    return undefined;
+  }
+  checkExpansion(importer, found.template);
+  importer.imported.add(name);
+  const context: GraphContext = { top: true, inputs, refs: [], aliases: new Map() };
+  if (isGraphTemplate(found.template) && !isMapWrapper(found.template)) {
+    unsupportedKeys(importer, found.template, found.path, ["name", "dag", "steps"], "Exit handler template");
+    enterTemplate(importer, name);
+    try {
+      return importGraphTemplate(importer, context, found.template, found.path, false).steps;
+    } finally {
+      importer.expanding.pop();
+    }
+  }
+  countSteps(importer, 1);
+  const step = templateStep(importer, context, stepName(importer, name, [...path, "onExit"]), found.template, found.path, new Map(), found.path);
+  return finishGraph(context, { inputs, outputs: [], steps: [step] }).steps;
 }
 
 function workflowInputs(importer: Importer, spec: Json, path: Path): WorkflowInput[] {
@@ -283,8 +315,8 @@ function graphOutputs(importer: Importer, context: GraphContext, template: Json,
   });
 }
 
-/** `valueFrom.parameter` naming one task output, or a constant `valueFrom.expression` (as exported). */
-function graphOutputSource(importer: Importer, context: GraphContext, valueFrom: unknown, path: Path): ValueSource | undefined {
+/** `valueFrom.parameter` naming one task output, a constant `valueFrom.expression` (as exported) or one choosing between task outputs. */
+function graphOutputSource(importer: Importer, context: GraphContext, valueFrom: unknown, path: Path): OutputValueSource | undefined {
   const from = isJson(valueFrom) ? valueFrom : {};
   if (typeof from.parameter === "string") {
     const source = argoSource(importer, context, from.parameter, [...path, "parameter"]);
@@ -296,6 +328,8 @@ function graphOutputSource(importer: Importer, context: GraphContext, valueFrom:
       const input = /^\{\{inputs\.parameters\.([A-Za-z0-9_-]+)\}\}$/.exec(constant);
       return input ? { from: "input", name: input[1] } : { from: "literal", value: constant };
     }
+    const first = firstOfExpression(importer, context, from.expression, [...path, "expression"]);
+    if (first) return first;
   }
   warn(importer, "output-expression", "This output is computed by an Argo expression or source that Sluice cannot represent; it was not imported.", path);
   return undefined;

@@ -1,5 +1,5 @@
-import { effectiveOutputType, specGraph } from "../graph";
-import type { Graph, Step, ValueSource, ValueType, WorkflowSpec } from "../model";
+import { effectiveOutputType, exitGraph, specGraph } from "../graph";
+import { ALL_OUTPUTS, type Graph, type Step, type ValueSource, type ValueType, type WorkflowSpec } from "../model";
 
 /**
  * Argo parameters are untyped strings. An import starts with every value as `string` and this pass
@@ -8,7 +8,8 @@ import type { Graph, Step, ValueSource, ValueType, WorkflowSpec } from "../model
  * boundary. It only ever turns `string` into `json`, so it reaches a fixed point.
  */
 export function inferJsonTypes(spec: WorkflowSpec): void {
-  while (inferGraph(specGraph(spec))) {
+  const onExit = exitGraph(spec);
+  while (inferGraph(specGraph(spec)) || (onExit !== undefined && inferGraph(onExit))) {
     // repeat until nothing changes
   }
 }
@@ -29,7 +30,8 @@ function inferGraph(graph: Graph): boolean {
     }
   }
   for (const output of graph.outputs) {
-    if (output.type === "string" && sourceType(graph, output.value) === "json") changed = setJson(output) || changed;
+    const sources: ValueSource[] = output.value.from === "first" ? output.value.of.map((ref) => ({ from: "step", ...ref })) : [output.value];
+    if (output.type === "string" && sources.some((source) => sourceType(graph, source) === "json")) changed = setJson(output) || changed;
   }
   return changed;
 }
@@ -54,6 +56,7 @@ function inferGroupBoundary(step: Extract<Step, { kind: "group" }>): boolean {
 function sourceType(graph: Graph, source: ValueSource): ValueType | undefined {
   if (source.from === "input") return graph.inputs.find((input) => input.name === source.name)?.type;
   if (source.from !== "step") return undefined;
+  if (source.output === ALL_OUTPUTS) return "json";
   const step = graph.steps.find((candidate) => candidate.name === source.step);
   const output = step?.outputs.find((candidate) => candidate.name === source.output);
   return step && output ? effectiveOutputType(step, output) : undefined;

@@ -72,6 +72,8 @@ export type ArgoTemplate = {
 
 export type ArgoWorkflowSpec = {
   entrypoint: string;
+  /** the template that runs after the workflow, whatever its outcome */
+  onExit?: string;
   arguments?: { parameters: ArgoParameter[] };
   templates: ArgoTemplate[];
 };
