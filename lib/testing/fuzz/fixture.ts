@@ -2,6 +2,7 @@ import { generateKeyPair, SignJWT } from "jose";
 import { SCOPES } from "@/lib/access/actions";
 import { adminRole } from "@/lib/access/policy";
 import { authConfig } from "@/lib/auth/config";
+import { cancelRun, startRun } from "@/lib/engine/runs/service";
 import { signingKey } from "@/lib/auth/keys";
 import { revokeClient } from "@/lib/clients/service";
 import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
@@ -46,6 +47,9 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   await addMember(operator, { workspaceId: open.id, clientId: victim.client.clientId, role: "editor" });
   const flow = await createWorkflow(operator, { workspaceId: open.id, name: "fuzz-flow", spec: diamond() });
   await saveWorkflow(operator, { workspaceId: open.id, name: flow.name, baseVersion: 1, spec: diamond(), message: "second" });
+  // ended runs (no worker runs in the fuzz suite): following their logs ends at once
+  const run = await startRun(operator, { workspaceId: open.id, workflow: flow.name, inputs: {}, trigger: "api" });
+  await cancelRun(operator, { workspaceId: open.id, runId: run.id });
 
   const claims = { iss: authConfig.issuer(), aud: authConfig.audience(), sub: admin.client.id, scope: SCOPES.join(" ") };
   const key = await signingKey();
@@ -61,6 +65,7 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
       "versions/version": ["1", "2"],
       "members/kind": ["user", "client"],
       "members/memberId": [user.id, victim.client.id, member.client.id],
+      "runs/runId": [run.id, "00000000-0000-4000-8000-000000000000"],
     },
     authorization: {
       admin: `Bearer ${admin.token}`,
