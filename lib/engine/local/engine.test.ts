@@ -125,6 +125,15 @@ describe("the local engine", () => {
     expect(stepByKey(run, "boom").attempts).toHaveLength(1);
   });
 
+  it("carries on past a step with continueOnFailure, and the run succeeds (as Argo's continueOn)", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "tolerant", {
+      steps: [sh("optional", "echo trying; exit 2", { continueOnFailure: true }), sh("next", "echo after", { dependsOn: ["optional"] })],
+    });
+    const run = await runToEnd(fx.admin, fx.workspaceId, "tolerant");
+    expect(states(run)).toEqual({ optional: "failed", next: "succeeded" });
+    expect(run.state).toBe("succeeded");
+  });
+
   it("stops a step at its timeout", async () => {
     await saveWorkflow(fx.admin, fx.workspaceId, "slow", { steps: [sh("sleepy", "sleep 30", { timeout: "500ms" })] });
     const started = Date.now();
