@@ -8,7 +8,7 @@ import { cn } from "@/lib/utils";
 const SECTIONS = [
   { href: "/workspaces", label: "Workspaces", icon: LayoutGrid },
   { href: "/workflows", label: "Workflows", icon: Workflow },
-  { label: "Runs", icon: Play, soon: true },
+  { href: "/runs", label: "Runs", icon: Play },
   { label: "Apps", icon: Boxes, soon: true },
   { label: "Secrets", icon: KeyRound, soon: true },
   { label: "Storage", icon: HardDrive, soon: true },

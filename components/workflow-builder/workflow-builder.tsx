@@ -4,6 +4,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/utils";
 import { Dialog } from "@/components/ui/dialog";
 import type { Step, WorkflowSpec } from "@/lib/workflows/model";
 import type { ValidationContext } from "@/lib/workflows/validate";
@@ -12,7 +13,9 @@ import { Canvas } from "./canvas/canvas";
 import { Palette } from "./canvas/palette";
 import { useCanvasCommands } from "./canvas/use-canvas-commands";
 import { withPositions } from "./flow/layout";
+import { FULL_WIDTH_FRAME, useFullWidth } from "./hooks/use-full-width";
 import { useShortcuts } from "./hooks/use-shortcuts";
+import { useStoredToggle } from "./hooks/use-stored-toggle";
 import { useUnsavedGuard } from "./hooks/use-unsaved-guard";
 import { Inspector } from "./inspector/inspector";
 import { HistoryPanel } from "./panels/history-panel";
@@ -21,7 +24,7 @@ import { BuilderEnvContext, ProblemsContext, countProblemsAt, isDirty, useBuilde
 import { graphAt, pasteSteps } from "./state/spec-ops";
 import { BuilderStoreContext, createBuilderStore, editGraph, initialState, useBuilder, useBuilderStore, type BuilderState } from "./state/store";
 import { importFile } from "./toolbar/import-file";
-import { Toolbar } from "./toolbar/toolbar";
+import { Toolbar, type BuilderView } from "./toolbar/toolbar";
 import { takeRetained, useSave, type Retained } from "./toolbar/use-save";
 
 export type WorkflowBuilderProps = {
@@ -85,6 +88,11 @@ function BuilderLayout({ boot }: { boot: Retained }) {
   const [imported, setImported] = useState<ImportReport>();
   const clipboard = useRef<{ steps: Step[]; pastes: number }>(undefined);
   const guard = useUnsavedGuard(dirty && !readOnly);
+  const [palette, togglePalette] = useStoredToggle("sluice.builder.palette", true);
+  const [inspector, toggleInspector] = useStoredToggle("sluice.builder.inspector", true);
+  const [fullWidth, toggleFullWidth] = useFullWidth();
+  const builderView = useMemo<BuilderView>(() => ({ palette, inspector, fullWidth }), [palette, inspector, fullWidth]);
+  const toggleView = useCallback((part: keyof BuilderView) => ({ palette: togglePalette, inspector: toggleInspector, fullWidth: toggleFullWidth })[part](), [togglePalette, toggleInspector, toggleFullWidth]);
 
   const showNotice = useCallback((text: string, tone: "info" | "error" = "info") => setNotice({ message: text, tone, id: Date.now() }), []);
   useEffect(() => {
@@ -165,7 +173,7 @@ function BuilderLayout({ boot }: { boot: Retained }) {
 
   return (
     <ProblemsContext.Provider value={problemInfo}>
-      <div className="flex h-full min-h-[480px] flex-col overflow-hidden rounded-lg border border-border bg-bg" data-testid="workflow-builder" data-dirty={dirty}>
+      <div className={cn("flex h-full min-h-[480px] flex-col overflow-hidden rounded-lg border border-border bg-bg", fullWidth && FULL_WIDTH_FRAME)} data-testid="workflow-builder" data-dirty={dirty} data-full-width={fullWidth}>
         <Toolbar
           dirty={dirty}
           status={status}
@@ -179,6 +187,8 @@ function BuilderLayout({ boot }: { boot: Retained }) {
           historyOpen={historyOpen}
           onToggleHistory={() => setHistoryOpen(!historyOpen)}
           onImport={(file) => void onImport(file)}
+          view={builderView}
+          onToggleView={toggleView}
         />
         {status.state === "stale" && (
           <div role="alert" data-testid="stale-banner" className="flex flex-wrap items-center gap-2 border-b border-border bg-warn/10 px-3 py-2 text-sm">
@@ -219,7 +229,7 @@ function BuilderLayout({ boot }: { boot: Retained }) {
           </div>
         )}
         <div className="flex min-h-0 flex-1">
-          {!readOnly && <Palette onAdded={(added) => showNotice(`Added step ${added}.`)} />}
+          {!readOnly && palette && !fullWidth && <Palette onAdded={(added) => showNotice(`Added step ${added}.`)} />}
           <div className="flex min-w-0 flex-1 flex-col">
             <Breadcrumb />
             <div className="relative min-h-0 flex-1">
@@ -232,9 +242,9 @@ function BuilderLayout({ boot }: { boot: Retained }) {
                 )}
               </div>
             </div>
-            <ProblemsPanel serverProblems={serverProblems} />
+            {!fullWidth && <ProblemsPanel serverProblems={serverProblems} />}
           </div>
-          {historyOpen ? <HistoryPanel dirty={dirty} onClose={() => setHistoryOpen(false)} onRestore={(version) => void restore(version)} /> : <Inspector onDuplicate={duplicate} />}
+          {fullWidth ? null : historyOpen ? <HistoryPanel dirty={dirty} onClose={() => setHistoryOpen(false)} onRestore={(version) => void restore(version)} /> : inspector && <Inspector onDuplicate={duplicate} />}
         </div>
       </div>
       <Dialog open={guard.pending !== undefined} onOpenChange={(open) => !open && guard.cancel()} title="Leave without saving?" description="Your changes to this workflow are not saved yet.">

@@ -10,6 +10,7 @@ export function WorkspaceTabs({ id }: { id: string }) {
   const tabs = [
     { href: base, label: "Overview", active: pathname === base },
     { href: `${base}/workflows`, label: "Workflows", active: pathname.startsWith(`${base}/workflows`) },
+    { href: `${base}/runs`, label: "Runs", active: pathname.startsWith(`${base}/runs`) },
     { href: `${base}/access`, label: "Members & rules", active: pathname.startsWith(`${base}/access`) },
   ];
   return (

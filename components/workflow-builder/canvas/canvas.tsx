@@ -245,6 +245,8 @@ export function Canvas({ onNotice, initialViewport }: { onNotice: (message: stri
           defaultViewport={initialViewport}
           minZoom={0.1}
           maxZoom={2}
+          // d3-zoom stops a double-click it zooms on, so a group's double-click (open it) would never arrive
+          zoomOnDoubleClick={false}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
           edgesReconnectable={false}

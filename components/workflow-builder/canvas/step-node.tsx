@@ -10,6 +10,7 @@ import type { StepFlowNode } from "../flow/to-flow";
 import { useBuilderEnv } from "../state/hooks";
 import { CanvasActionsContext } from "./canvas-actions";
 import { KIND_INFO, TYPE_TONE } from "./kinds";
+import { StepStatusContext, StepStatusPill, statusColours } from "./step-status";
 
 const handleClass = "!border-2 !border-surface";
 
@@ -36,6 +37,8 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
   const { step, ports, outputs, problems, height } = data;
   const { workspaceId, readOnly } = useBuilderEnv();
   const actions = useContext(CanvasActionsContext);
+  const status = useContext(StepStatusContext)?.get(step.name);
+  const colours = statusColours(status);
   const kind = KIND_INFO[step.kind];
   const Icon = kind.icon;
   const rows = Math.max(ports.length, outputs.length);
@@ -43,17 +46,18 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
     <div
       data-testid={`node-${step.name}`}
       data-problems={problems}
+      data-state={status?.state}
       onDoubleClick={step.kind === "group" ? () => actions.openGroup(step.name) : undefined}
       className={cn(
         "rounded-lg border bg-surface text-fg shadow-sm",
-        selected ? "border-accent ring-2 ring-accent/40" : problems > 0 ? "border-danger" : "border-border",
+        selected ? "border-accent ring-2 ring-accent/40" : problems > 0 ? "border-danger" : (colours.border ?? "border-border"),
       )}
       style={{ width: NODE_WIDTH, height }}
     >
       <Handle type="target" position={Position.Left} id={CONTROL_HANDLE} isConnectable={!readOnly} className={handleClass} style={handleStyle(CONTROL_CENTER, "var(--fg-muted)")} data-testid={`handle-${step.name}-in-control`} aria-label={`${step.name}: run after (control in)`} />
       <Handle type="source" position={Position.Right} id={CONTROL_HANDLE} isConnectable={!readOnly} className={handleClass} style={handleStyle(CONTROL_CENTER, "var(--fg-muted)")} data-testid={`handle-${step.name}-out-control`} aria-label={`${step.name}: control out`} />
 
-      <div className="flex items-center gap-2 border-b border-border px-2.5" style={{ height: HEADER_HEIGHT }}>
+      <div className={cn("flex items-center gap-2 border-b border-border px-2.5", colours.header)} style={{ height: HEADER_HEIGHT }}>
         <Icon size={18} aria-hidden className={cn("shrink-0", kind.tone)} />
         <div className="min-w-0 flex-1 leading-tight">
           <div className="truncate text-sm font-semibold">{step.name}</div>
@@ -64,6 +68,7 @@ function StepNodeView({ data, selected }: NodeProps<StepFlowNode>) {
           {step.map && <Repeat size={13} aria-label="mapped over a list" />}
           {step.retry && <RotateCcw size={13} aria-label={`retries up to ${step.retry.limit} times`} />}
         </span>
+        {status && <StepStatusPill status={status} />}
         {problems > 0 && (
           <span className="flex shrink-0 items-center gap-0.5 rounded bg-danger/15 px-1 text-xs font-medium text-danger" title={`${problems} problem${problems === 1 ? "" : "s"}`}>
             <TriangleAlert size={12} aria-hidden />

@@ -12,11 +12,12 @@ export function exportUrl(workspaceId: string, name: string, format: "argo" | "s
   return `${workflowUrl(workspaceId, name)}/export?format=${format}&version=${version}`;
 }
 
-async function getJson<T>(url: string): Promise<T> {
+/** A GET of the REST API with the browser session; a problem+json answer becomes an error with its title. */
+export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { accept: "application/json" }, credentials: "same-origin", cache: "no-store" });
   if (!response.ok) {
-    const body = (await response.json().catch(() => undefined)) as { message?: string; error?: { message?: string } } | undefined;
-    throw new Error(body?.message ?? body?.error?.message ?? `The server answered ${response.status}.`);
+    const body = (await response.json().catch(() => undefined)) as { title?: string; message?: string; error?: { message?: string } } | undefined;
+    throw new Error(body?.title ?? body?.message ?? body?.error?.message ?? `The server answered ${response.status}.`);
   }
   return (await response.json()) as T;
 }

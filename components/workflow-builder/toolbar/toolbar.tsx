@@ -1,7 +1,8 @@
 "use client";
 
-import { Download, History, LayoutGrid, Maximize, Redo2, Save, Undo2, Upload } from "lucide-react";
-import { useRef, type ReactNode } from "react";
+import { Download, Expand, History, LayoutGrid, Maximize, PanelLeft, PanelRight, Redo2, Save, Shrink, Undo2, Upload } from "lucide-react";
+import { useRef } from "react";
+import { RunWorkflowButton } from "@/components/workflows/run-workflow-button";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { Input } from "@/components/ui/field";
@@ -9,19 +10,16 @@ import { cn } from "@/lib/utils";
 import { exportUrl } from "../panels/api";
 import { useBuilderEnv } from "../state/hooks";
 import { useBuilder, type BuilderState } from "../state/store";
+import { ToolButton } from "./tool-button";
 import type { SaveStatus } from "./use-save";
 
 const canUndo = (state: BuilderState) => state.past.length > 0;
 const canRedo = (state: BuilderState) => state.future.length > 0;
 const selectBase = (state: BuilderState) => state.baseVersion;
+const selectSaved = (state: BuilderState) => state.savedSpec;
 
-function ToolButton({ label, shortcut, onClick, disabled, testId, pressed, children }: { label: string; shortcut?: string; onClick: () => void; disabled?: boolean; testId: string; pressed?: boolean; children: ReactNode }) {
-  return (
-    <Button variant="ghost" size="sm" aria-label={label} aria-keyshortcuts={shortcut} aria-pressed={pressed} title={shortcut ? `${label} (${shortcut})` : label} disabled={disabled} onClick={onClick} data-testid={testId}>
-      {children}
-    </Button>
-  );
-}
+/** Which parts of the builder are shown: the palette and inspector collapse, full width shows the graph alone. */
+export type BuilderView = { palette: boolean; inspector: boolean; fullWidth: boolean };
 
 export type ToolbarProps = {
   dirty: boolean;
@@ -36,13 +34,17 @@ export type ToolbarProps = {
   historyOpen: boolean;
   onToggleHistory: () => void;
   onImport: (file: File) => void;
+  view: BuilderView;
+  onToggleView: (part: keyof BuilderView) => void;
 };
 
 export function Toolbar(props: ToolbarProps) {
-  const { workspaceId, name, readOnly } = useBuilderEnv();
+  const { workspaceId, name, readOnly, context } = useBuilderEnv();
   const undo = useBuilder(canUndo);
   const redo = useBuilder(canRedo);
   const baseVersion = useBuilder(selectBase);
+  const saved = useBuilder(selectSaved);
+  const { view, onToggleView } = props;
   const file = useRef<HTMLInputElement>(null);
   const saving = props.status.state === "saving";
 
@@ -64,6 +66,18 @@ export function Toolbar(props: ToolbarProps) {
       )}
       <ToolButton label="Fit view" onClick={props.onFit} testId="fit-button">
         <Maximize size={16} aria-hidden />
+      </ToolButton>
+      <span className="mx-1 h-5 w-px bg-border" aria-hidden />
+      {!readOnly && (
+        <ToolButton label="Step palette" onClick={() => onToggleView("palette")} testId="toggle-palette" pressed={view.palette} disabled={view.fullWidth}>
+          <PanelLeft size={16} aria-hidden />
+        </ToolButton>
+      )}
+      <ToolButton label="Inspector" onClick={() => onToggleView("inspector")} testId="toggle-inspector" pressed={view.inspector} disabled={view.fullWidth}>
+        <PanelRight size={16} aria-hidden />
+      </ToolButton>
+      <ToolButton label={view.fullWidth ? "Leave full width (Escape)" : "Full width: the graph alone"} onClick={() => onToggleView("fullWidth")} testId="toggle-full-width" pressed={view.fullWidth}>
+        {view.fullWidth ? <Shrink size={16} aria-hidden /> : <Expand size={16} aria-hidden />}
       </ToolButton>
       <span className="mx-1 h-5 w-px bg-border" aria-hidden />
       <ToolButton label="Version history" onClick={props.onToggleHistory} testId="history-button" pressed={props.historyOpen}>
@@ -113,6 +127,14 @@ export function Toolbar(props: ToolbarProps) {
         <p aria-live="polite" role="status" data-testid="save-status" className={cn("max-w-[22rem] truncate text-xs", props.status.state === "error" || props.status.state === "stale" ? "text-danger" : "text-fg-muted")} title={statusText(props)}>
           {statusText(props)}
         </p>
+        {baseVersion > 0 && (
+          <RunWorkflowButton
+            workspaceId={workspaceId}
+            workflow={name}
+            form={{ version: baseVersion, inputs: saved.inputs, secretNames: [...context.secretNames] }}
+            note={props.dirty ? `Runs the saved version ${baseVersion}; your unsaved changes are not part of it.` : undefined}
+          />
+        )}
         {readOnly ? (
           <Badge>Read-only</Badge>
         ) : (

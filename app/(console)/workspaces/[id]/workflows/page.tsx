@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { NewWorkflowButtons } from "@/components/workflows/new-workflow-buttons";
+import { RunWorkflowButton } from "@/components/workflows/run-workflow-button";
 import { NextPageLink } from "@/components/ui/next-page-link";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { FilterBar, FilterInput } from "@/components/ui/filter-bar";
@@ -16,6 +17,7 @@ export default async function WorkflowListPage({ params, searchParams }: { param
   const ws = await loadOr404(() => getWorkspace(principal, { id }));
   const page = await loadOr404(() => listWorkflows(principal, { workspaceId: id, q: search.q || undefined, label: search.label || undefined, cursor: search.cursor }));
   const mayEdit = (ws.access === "editor" || ws.access === "admin") && !ws.archived;
+  const mayRun = !ws.archived;
   return (
     <>
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
@@ -39,6 +41,11 @@ export default async function WorkflowListPage({ params, searchParams }: { param
                 <Th>Steps</Th>
                 <Th>Version</Th>
                 <Th>Last change</Th>
+                {mayRun && (
+                  <Th>
+                    <span className="sr-only">Run</span>
+                  </Th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -67,6 +74,11 @@ export default async function WorkflowListPage({ params, searchParams }: { param
                     <time dateTime={wf.updatedAt}>{wf.updatedAt.replace("T", " ").slice(0, 16)}</time>
                     <div className="text-fg-muted">{wf.updatedBy}</div>
                   </Td>
+                  {mayRun && (
+                    <Td className="text-right">
+                      <RunWorkflowButton workspaceId={id} workflow={wf.name} variant="secondary" />
+                    </Td>
+                  )}
                 </tr>
               ))}
             </tbody>
