@@ -46,7 +46,7 @@ async function primary() {
     workers.set(worker.id, { startedAt: Date.now(), slot });
   };
   cluster.on("message", (_from, message) => {
-    if (message?.type !== "sluice:wake") return;
+    if (message?.type !== "sluice:wake" && message?.type !== "sluice:cancel") return;
     for (const [id, { slot }] of workers) if (slot.role === "engine") cluster.workers?.[id]?.send(message);
   });
   cluster.on("listening", () => (anyListened = true));

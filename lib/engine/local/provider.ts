@@ -3,9 +3,10 @@ import { database } from "@/db/client";
 import { runLogs, runSteps, stepAttempts } from "@/db/schema";
 import type { ExecutionProvider, LogFilter } from "../provider";
 import { presentLog, presentStep } from "../runs/presentation";
-import { enqueue, wakeWorkers } from "./queue";
+import { enqueue } from "./queue";
+import { cancelRunsLocally, wakeWorkers } from "./signals";
 import type { RunRow, Tx } from "./transitions";
-import { CANCEL_CHANNEL, cancelLocally } from "./worker";
+import { CANCEL_CHANNEL } from "./worker";
 
 /** The embedded engine: Sluice's own workers, fed by the PostgreSQL queue. */
 export const localProvider: ExecutionProvider = {
@@ -20,7 +21,7 @@ export const localProvider: ExecutionProvider = {
   },
 
   async cancel(runIds: string[]) {
-    cancelLocally(runIds);
+    cancelRunsLocally(runIds);
     const db = await database();
     await db.execute(sql`select pg_notify(${CANCEL_CHANNEL}, ${runIds.join(",")})`);
   },

@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pg from "pg";
 import { database, databaseUrl, isEmbedded, type Database } from "@/db/client";
@@ -10,8 +9,8 @@ import { jobs } from "@/db/schema";
  * under a lease they renew; a job whose lease ran out (its worker died) is claimed again.
  *
  * Wake-ups: on PostgreSQL, LISTEN/NOTIFY (the NOTIFY is sent in the enqueuing transaction, so it
- * arrives at commit); in the process that enqueued, at once; between processes of one server, by
- * the cluster's IPC (scripts/serve.mjs relays it); otherwise a short poll.
+ * arrives at commit); in the process that enqueued and the server's engine process, by signals.ts;
+ * otherwise a short poll.
  */
 export const WAKE_CHANNEL = "sluice_jobs";
 export const LEASE_MS = Number(process.env.SLUICE_LEASE_MS) || 15_000;
@@ -19,28 +18,6 @@ export const LEASE_MS = Number(process.env.SLUICE_LEASE_MS) || 15_000;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = { kind: string; tenantKey?: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string };
 type Executor = Pick<Database, "insert" | "execute">;
-
-const wakes = ((globalThis as { __sluiceWakes?: EventEmitter }).__sluiceWakes ??= new EventEmitter().setMaxListeners(100));
-
-export const WAKE_MESSAGE = "sluice:wake";
-
-/** Tells this process's workers, and (through the production server's primary) its engine process, that work is due. */
-export function wakeWorkers() {
-  wakes.emit("wake");
-  if (process.send && process.env.SLUICE_PROCESS_ROLE === "web") process.send({ type: WAKE_MESSAGE });
-}
-
-/** In the engine process: wake-ups relayed from the web processes. */
-export function relayWakes() {
-  process.on("message", (message: { type?: string }) => {
-    if (message?.type === WAKE_MESSAGE) wakes.emit("wake");
-  });
-}
-
-export function onWake(listener: () => void): () => void {
-  wakes.on("wake", listener);
-  return () => void wakes.off("wake", listener);
-}
 
 /** Adds jobs inside the caller's transaction; `claimedBy` hands them straight to that worker. */
 export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string) {

@@ -1,5 +1,5 @@
 import { log } from "@/lib/log/logger";
-import { relayWakes } from "./queue";
+import { relaySignals } from "./signals";
 import { sandboxMode } from "./sandbox";
 import { LocalWorker } from "./worker";
 
@@ -9,7 +9,7 @@ import { LocalWorker } from "./worker";
  */
 export async function runWorkerUntilStopped(options: { concurrency?: number; announce?: (message: string) => void } = {}) {
   const worker = new LocalWorker(options.concurrency);
-  relayWakes();
+  relaySignals();
   await worker.start();
   const mode = sandboxMode();
   (options.announce ?? ((message) => log().info(message)))(`Sluice worker ${worker.id} runs up to ${worker.concurrency} steps at once (${mode === "bwrap" ? "in bubblewrap sandboxes" : "on the host, without bubblewrap"}).`);

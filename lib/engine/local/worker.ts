@@ -1,4 +1,3 @@
-import { EventEmitter } from "node:events";
 import os from "node:os";
 import { and, eq, inArray, isNotNull, or } from "drizzle-orm";
 import { LRUCache } from "lru-cache";
@@ -8,7 +7,8 @@ import { jobs, runs, runSteps, workflowVersions } from "@/db/schema";
 import { log } from "@/lib/log/logger";
 import type { WorkflowSpec } from "@/lib/workflows/model";
 import { executeStepJob, type StepRuntime } from "./execute";
-import { claim, LEASE_MS, listenForWakes, nextDueAt, onWake, renewLeases, wakeWorkers, type Job } from "./queue";
+import { claim, LEASE_MS, listenForWakes, nextDueAt, renewLeases, type Job } from "./queue";
+import { onCancel, onWake, wakeWorkers } from "./signals";
 import { finishStep, startRun, type Ctx, type RunRow, type Started } from "./transitions";
 
 /** Work other parts of Sluice put on the queue (schedules, background tasks), by job kind. */
@@ -19,12 +19,6 @@ export function registerJobHandler(kind: string, handler: JobHandler) {
 }
 
 export const CANCEL_CHANNEL = "sluice_cancel";
-const cancels = ((globalThis as { __sluiceCancels?: EventEmitter }).__sluiceCancels ??= new EventEmitter().setMaxListeners(100));
-
-/** Stops a run's running steps on this process's workers at once (others see it within a heartbeat, or by NOTIFY). */
-export function cancelLocally(runIds: string[]) {
-  cancels.emit("cancel", runIds);
-}
 
 const specs = new LRUCache<string, WorkflowSpec>({ max: 1000 });
 
@@ -71,9 +65,7 @@ export class LocalWorker {
     const kick = () => this.wake();
     this.cleanups.push(onWake(kick));
     this.cleanups.push(await listenForWakes(kick));
-    const onCancel = (runIds: string[]) => this.abortRuns(runIds);
-    cancels.on("cancel", onCancel);
-    this.cleanups.push(() => void cancels.off("cancel", onCancel));
+    this.cleanups.push(onCancel((runIds) => this.abortRuns(runIds)));
     this.cleanups.push(await this.listenForCancels());
     const heartbeat = setInterval(() => void this.heartbeat().catch((error) => log().error({ err: error }, "worker heartbeat failed")), Math.min(5_000, LEASE_MS / 3));
     this.cleanups.push(() => clearInterval(heartbeat));
