@@ -189,6 +189,11 @@ describe("workflows REST API", () => {
     expect(withWarnings.status).toBe(201);
     expect(withWarnings.body.warnings.length).toBeGreaterThan(0);
 
+    const exitHandlers = readFileSync(path.join(ARGO_EXAMPLES_DIR, "exit-handlers.yaml"), "utf8");
+    const withExitHandler = await call(api.importWorkflow, { token, params: params(), rawBody: exitHandlers, headers: { "content-type": "application/yaml" } });
+    expect(withExitHandler.status).toBe(201);
+    expect(withExitHandler.body).toMatchObject({ warnings: [], problems: [], workflow: { stepCount: 4 } });
+
     const garbage = await call(api.importWorkflow, { token, params: params(), rawBody: "kind: Deployment\napiVersion: apps/v1\n", headers: { "content-type": "application/yaml" } });
     expect(garbage.status).toBe(400);
   });

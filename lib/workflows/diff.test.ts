@@ -82,6 +82,18 @@ describe("diffSpecs", () => {
     expect(diff.edges.added).toEqual([{ from: "A", to: "B", kind: "data", output: "out", input: "msg", scope: [] }]);
   });
 
+  it("reports steps of the exit handler under its path", () => {
+    const before = buildSpec({ steps: [container("A")], onExit: [container("notify")] });
+    const after = buildSpec({ steps: [container("A")], onExit: [container("notify", { dependsOn: ["cry"] }), container("cry")] });
+    const diff = diffSpecs(before, after);
+    expect(diff.steps.added).toEqual([{ path: ["@onExit", "cry"], kind: "container" }]);
+    expect(diff.steps.changed).toEqual([{ path: ["@onExit", "notify"], kind: "container", changes: [{ path: ["dependsOn"], before: [], after: ["cry"] }] }]);
+    expect(diffSpecs(after, buildSpec({ steps: [container("A")] })).steps.removed.map((step) => step.path)).toEqual([
+      ["@onExit", "notify"],
+      ["@onExit", "cry"],
+    ]);
+  });
+
   it("reports a kind change as a change of the step", () => {
     const before = buildSpec({ steps: [container("A")] });
     const after = buildSpec({ steps: [{ name: "A", kind: "http", http: { url: "https://x" } }] });

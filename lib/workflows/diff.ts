@@ -1,5 +1,5 @@
 import { graphEdges, specGraph, type FieldPath, type GraphEdge } from "./graph";
-import type { Graph, Step, StepKind, WorkflowInput, WorkflowOutput, WorkflowSpec } from "./model";
+import { EXIT_HANDLER, type Graph, type Step, type StepKind, type WorkflowInput, type WorkflowOutput, type WorkflowSpec } from "./model";
 
 /**
  * A readable, JSON-serialisable diff of two workflow specs.
@@ -8,7 +8,8 @@ import type { Graph, Step, StepKind, WorkflowInput, WorkflowOutput, WorkflowSpec
  * `path` is the path of step names. Field paths address values inside a step or an input/output;
  * in lists of named items (ports, outputs, env vars, headers, group inputs/outputs) the segment
  * after the list is the item's name, not its index, so reordering such a list is not a change.
- * Layout moves (`position`) are reported only in `steps.moved`, so the UI can hide them.
+ * Layout moves (`position`) are reported only in `steps.moved`, so the UI can hide them. Steps of
+ * the exit handler have paths starting with EXIT_HANDLER.
  */
 export type FieldChange = { path: FieldPath; before?: unknown; after?: unknown };
 export type StepSummary = { path: string[]; kind: StepKind; label?: string };
@@ -34,6 +35,8 @@ export function diffSpecs(a: WorkflowSpec, b: WorkflowSpec): SpecDiff {
   const steps: SpecDiff["steps"] = { added: [], removed: [], changed: [], moved: [] };
   const edges: SpecDiff["edges"] = { added: [], removed: [] };
   diffGraph(specGraph(a), specGraph(b), [], steps, edges);
+  const exitSteps = (spec: WorkflowSpec): Graph => ({ inputs: spec.inputs, outputs: [], steps: spec.onExit ?? [] });
+  diffGraph(exitSteps(a), exitSteps(b), [EXIT_HANDLER], steps, edges);
   const diff: SpecDiff = {
     equal: false,
     layoutOnly: false,

@@ -15,8 +15,8 @@ import { createWorkflowBody, exportQuery, listWorkflowsQuery, saveWorkflowBody, 
 import { exportToArgo } from "./argo/export";
 import { ArgoImportError, fromArgo, fromSluiceJson, type ImportWarning } from "./argo/import";
 import { diffSpecs } from "./diff";
-import { collectCalls, specGraph, walkGraphs } from "./graph";
-import { dnsName, SLUICE_KIND, STEP_KINDS, workflowSpec, type Problem, type SluiceDocument, type StepKind, type WorkflowSpec } from "./model";
+import { collectCalls, exitGraph, specGraph, walkGraphs } from "./graph";
+import { dnsName, SLUICE_KIND, STEP_KINDS, workflowSpec, type Graph, type Problem, type SluiceDocument, type StepKind, type WorkflowSpec } from "./model";
 import { validateWorkflow, type ValidationContext } from "./validate";
 
 type WorkflowRow = typeof workflows.$inferSelect;
@@ -40,9 +40,13 @@ function presentVersion(name: string, row: VersionRow): WorkflowVersion {
   return { name, version: row.version, spec: row.spec, message: row.message, author: { id: row.authorId, name: row.authorName }, createdAt: row.createdAt.toISOString() };
 }
 
+/** Steps of a spec, in groups and in the exit handler too. */
 function countSteps(spec: WorkflowSpec) {
   let count = 0;
-  walkGraphs(specGraph(spec), (graph) => (count += graph.steps.length));
+  const add = (graph: Graph) => (count += graph.steps.length);
+  walkGraphs(specGraph(spec), add);
+  const onExit = exitGraph(spec);
+  if (onExit) walkGraphs(onExit, add);
   return count;
 }
 
