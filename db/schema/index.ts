@@ -2,3 +2,4 @@ export * from "./tenancy";
 export * from "./audit";
 export * from "./workflows";
 export * from "./runs";
+export * from "./triggers";

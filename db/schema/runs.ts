@@ -38,6 +38,9 @@ export const runs = pgTable(
     /** a retry from the failed steps: the run whose succeeded steps (and their outputs) this one keeps */
     reuseRunId: uuid("reuse_run_id"),
     engine: text("engine").notNull().default("local"),
+    /** the engine's own name for the run (the Argo Workflow's name) and where its watch left off */
+    engineRef: text("engine_ref"),
+    engineCursor: text("engine_cursor"),
     /** top-level steps not yet finished; the run ends when it reaches 0 */
     remaining: integer("remaining").notNull().default(0),
     outputs: jsonb("outputs").$type<Record<string, unknown>>(),

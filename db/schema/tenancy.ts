@@ -51,6 +51,10 @@ export const workspaces = pgTable(
     runVisibility: text("run_visibility").$type<"all" | "own">().notNull().default("all"),
     /** step kinds its workflows may use (null: all); chosen by tenant admins */
     allowedStepKinds: text("allowed_step_kinds").array(),
+    /** the engine its runs use, overriding the installation's (null: the installation's) */
+    engine: text("engine").$type<"local" | "argo">(),
+    /** its Kubernetes namespace on the `argo` engine (Flowify: the workspace is a namespace) */
+    namespace: text("namespace"),
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
