@@ -151,12 +151,15 @@ const EXAMPLES: Record<string, () => Promise<void>> = {
 
   "exit-handlers.yaml": async () => {
     const run = await importAndRun("exit-handlers.yaml");
-    expect(run.state).toBe("failed");
+    expect(run.state, describeRun(run)).toBe("failed");
     expect(stepByKey(run, "intentional-fail").exitCode).toBe(1);
-    await expectPrints(run, { "intentional-fail": "intentional failure" });
-    // NOT YET: the exit handler (notify, cry; celebrate skipped) is imported into spec.onExit, but the local engine
-    // runs it only once lib/engine/local/exit-handler.ts is wired into transitions.ts, plan.ts and execute.ts.
-    expect(run.spec.onExit?.map((step) => step.name)).toEqual(["notify", "celebrate", "cry"]);
+    await expectPrints(run, { "intentional-fail": "intentional failure", "@onExit/cry": "boohoo!" });
+    expect([states(run)["@onExit"], states(run)["@onExit/notify"], states(run)["@onExit/celebrate"], states(run)["@onExit/cry"]]).toEqual(["succeeded", "succeeded", "skipped", "succeeded"]);
+    expect(startedAfter(run, "@onExit/notify", "intentional-fail")).toBe(true);
+    // {{workflow.failures}} is JSON; the shell of `sh -c` drops its quotes, as in Argo
+    const email = await printed(run, "@onExit/notify");
+    expect(email).toMatch(/^send e-mail: exit-handlers Failed \d+(\.\d+)?\. Failed steps \[\{.*\}\]\n$/);
+    for (const field of ["displayName:intentional-fail", "message:The process exited with code 1.", "phase:Failed", `finishedAt:${stepByKey(run, "intentional-fail").finishedAt}`]) expect(email).toContain(field);
   },
 
   "cron-workflow.yaml": async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { database } from "@/db/client";
 import { jobs, runLogs, runs, runSteps } from "@/db/schema";
@@ -10,6 +10,7 @@ import { LogWriter, type PendingChunk } from "./log-writer";
 import { levelPlan, readsOutputsOf } from "./plan";
 import { runProcess, type ProcessResult } from "./process";
 import { durationMs, retryDelay, type FailureKind } from "./retry";
+import { exitVariables } from "./exit-handler";
 import { createStepDir, hostPath, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
 import { submitChildRun } from "./submit";
 import { expandMap, createLevel, finishStep, scheduleRetry, stepDefinition, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
@@ -69,6 +70,7 @@ async function scopeOf(tx: Pick<Tx, "select">, run: RunRow, row: StepRow, graphU
       creationTimestamp: run.createdAt.toISOString(),
       scheduledTime: run.trigger === "schedule" ? run.createdAt.toISOString() : "",
       status: "Running",
+      ...(await exitVariables(tx, run, row)),
     },
   };
 }
@@ -152,7 +154,14 @@ async function runAttempt(rt: StepRuntime, run: RunRow, row: StepRow, step: Step
   }
 }
 
-const INTERPRETERS = { shell: ["sh"], python: ["python3"], node: ["node"] } as const;
+const INTERPRETERS = { shell: ["sh", "-s"], python: ["python3", "-"], node: ["node", "-"] } as const;
+
+/** Images name `python` where this host may only have `python3` (Debian without python-is-python3). */
+function hostCommand(argv: string[], log: LogWriter): string[] {
+  if (argv[0] !== "python" || existsSync("/usr/bin/python") || existsSync("/usr/local/bin/python")) return argv;
+  log.system("This host has no `python`: running `python3` instead.");
+  return ["python3", ...argv.slice(1)];
+}
 
 async function runCommand(step: Step, scope: Scope, env: Record<string, string>, dir: StepDir, log: LogWriter, timeoutMs: number | undefined, signal: AbortSignal): Promise<ProcessResult> {
   const mode = sandboxMode();
@@ -160,14 +169,13 @@ async function runCommand(step: Step, scope: Scope, env: Record<string, string>,
   let argv: string[];
   let stdin: string | undefined;
   if (step.kind === "container") {
-    argv = [...step.container.command, ...step.container.args].map((text) => renderText(text, scope));
+    argv = hostCommand([...step.container.command, ...step.container.args].map((text) => renderText(text, scope)), log);
     log.system(`No container runtime is configured: running the command on this host${mode === "bwrap" ? " in a bubblewrap sandbox" : ""} (image ${step.container.image || "none"} is not used).`);
     if (argv.length === 0) throw new ValueError(`Step "${step.name}" has no command: without a container runtime, the image's own entrypoint cannot run.`);
   } else if (step.kind === "script") {
     // the source goes to the interpreter's standard input: no file for the sandbox to share
-    argv = [...INTERPRETERS[step.script.language], "-"];
+    argv = [...INTERPRETERS[step.script.language]];
     stdin = renderText(step.script.source, scope);
-    if (step.script.language === "shell") argv = ["sh", "-s"];
     log.system(`Running the ${step.script.language} script on this host${mode === "bwrap" ? " in a bubblewrap sandbox" : ""} (image ${step.script.image || "none"} is not used).`);
   } else {
     throw new Error(`${step.kind} steps do not run a command`);

@@ -57,7 +57,7 @@ export async function startExitHandler(ctx: Ctx, run: RunRow, spec: WorkflowSpec
   };
   const [row] = await ctx.tx
     .insert(runSteps)
-    .values({ runId: run.id, parentId: null, key: EXIT_HANDLER, name: EXIT_HANDLER, kind: "group", state: "running", startedAt: sql`now()`, inputs: graphInputValues(spec.inputs, run.inputs), item: outcome })
+    .values({ runId: run.id, parentId: null, key: EXIT_HANDLER, name: EXIT_HANDLER, kind: "group", state: "running", startedAt: sql`clock_timestamp()`, inputs: graphInputValues(spec.inputs, run.inputs), item: outcome })
     .returning();
   await ctx.tx.update(runs).set({ remaining: 1 }).where(eq(runs.id, run.id));
   return { row, graph: handler.group };

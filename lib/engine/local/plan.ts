@@ -1,6 +1,7 @@
 import { graphEdges, stepSources, stepTexts } from "@/lib/workflows/graph";
 import { parseTemplates } from "@/lib/workflows/templates";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
+import { topLevelStep } from "./exit-handler";
 
 /** One graph level as the scheduler needs it: each step's upstream and downstream steps. */
 export type LevelPlan = {
@@ -36,8 +37,8 @@ export function levelPlan(graph: Graph): LevelPlan {
 /** The graph a step row belongs to: the top level, or the nested graph of the group steps on its key path. */
 export function graphAt(spec: WorkflowSpec, groupPath: readonly string[]): Graph {
   let graph: Graph = { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps };
-  for (const name of groupPath) {
-    const step = graph.steps.find((candidate) => candidate.name === name);
+  for (const [i, name] of groupPath.entries()) {
+    const step = i === 0 ? topLevelStep(spec, name) : graph.steps.find((candidate) => candidate.name === name);
     if (!step || step.kind !== "group") throw new Error(`no group "${name}" in this workflow version`);
     graph = step.group;
   }

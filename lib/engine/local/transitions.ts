@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
 import { TERMINAL_RUN_STATES, TERMINAL_STEP_STATES } from "@/lib/engine/runs/schema";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
+import { startExitHandler, topLevelStep } from "./exit-handler";
 import { enqueue } from "./queue";
 import { childKey, graphAt, itemKey, levelPlan, parseKey } from "./plan";
 import { graphInputValues, resolveSource, type Scope } from "./values";
@@ -42,7 +43,7 @@ const isTerminalRun = (run: Pick<RunRow, "state">) => terminalRuns.includes(run.
 export function stepDefinition(spec: WorkflowSpec, row: Pick<StepRow, "key">): { graph: Graph; step: Step } {
   const { groupPath, name } = parseKey(row.key);
   const graph = graphAt(spec, groupPath);
-  const step = graph.steps.find((candidate) => candidate.name === name);
+  const step = groupPath.length === 0 ? topLevelStep(spec, name) : graph.steps.find((candidate) => candidate.name === name);
   if (!step) throw new Error(`step "${row.key}" is not in this workflow version`);
   return { graph, step };
 }
@@ -63,7 +64,7 @@ async function makeReady(ctx: Ctx, run: Pick<RunRow, "id" | "tenantId">, ids: nu
   if (mine.length > 0) {
     await ctx.tx
       .update(runSteps)
-      .set({ state: "running", attempt: sql`${runSteps.attempt} + 1`, startedAt: sql`coalesce(${runSteps.startedAt}, now())`, attemptStartedAt: sql`now()` })
+      .set({ state: "running", attempt: sql`${runSteps.attempt} + 1`, startedAt: sql`coalesce(${runSteps.startedAt}, clock_timestamp())`, attemptStartedAt: sql`clock_timestamp()` })
       .where(inArray(runSteps.id, mine));
     const claimed = await enqueue(ctx.tx, mine.map((id) => ({ kind: "step", tenantKey: run.tenantId, payload: { stepId: id, runId: run.id } })), ctx.worker);
     for (const job of claimed) ctx.started.push({ jobId: job.id, stepId: Number(job.payload.stepId), runId: run.id });
@@ -138,7 +139,7 @@ export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "wa
       .where(and(eq(runs.workspaceId, run.workspaceId), eq(runs.state, "running"), isNull(runs.parentRunId)));
     if (running >= ws.max) return "waiting";
   }
-  const [started] = await ctx.tx.update(runs).set({ state: "running", startedAt: sql`now()` }).where(eq(runs.id, run.id)).returning();
+  const [started] = await ctx.tx.update(runs).set({ state: "running", startedAt: sql`clock_timestamp()` }).where(eq(runs.id, run.id)).returning();
   const spec = await ctx.loadSpec(started);
   graphInputValues(spec.inputs, started.inputs);
   await createLevel(ctx, started, null, { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps });
@@ -157,7 +158,7 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       outputs: outcome.outputs ?? row.outputs ?? null,
       exitCode: outcome.exitCode ?? null,
       error: outcome.error ?? null,
-      finishedAt: sql`now()`,
+      finishedAt: sql`clock_timestamp()`,
     })
     .where(and(eq(runSteps.id, row.id), notInArray(runSteps.state, terminalSteps)))
     .returning();
@@ -166,7 +167,7 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
   if (done.attempt > 0 && ["succeeded", "failed", "timed_out", "cancelled"].includes(outcome.state) && row.attemptStartedAt) {
     await ctx.tx
       .insert(stepAttempts)
-      .values({ stepId: done.id, attempt: done.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt, finishedAt: sql`now()` })
+      .values({ stepId: done.id, attempt: done.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt, finishedAt: sql`clock_timestamp()` })
       .onConflictDoNothing();
   }
   const [current] = await ctx.tx.select({ state: runs.state }).from(runs).where(eq(runs.id, run.id));
@@ -228,7 +229,7 @@ export async function expandMap(ctx: Ctx, run: RunRow, parent: StepRow, step: St
     .insert(runSteps)
     .values(items.map((item, i) => ({ runId: run.id, parentId: parent.id, key: itemKey(parent.key, i), name: step.name, kind: step.kind, mapIndex: i, item: item ?? null, state: "pending" as const })))
     .returning({ id: runSteps.id });
-  await ctx.tx.update(runSteps).set({ remaining: rows.length, state: "running", startedAt: sql`coalesce(${runSteps.startedAt}, now())` }).where(eq(runSteps.id, parent.id));
+  await ctx.tx.update(runSteps).set({ remaining: rows.length, state: "running", startedAt: sql`coalesce(${runSteps.startedAt}, clock_timestamp())` }).where(eq(runSteps.id, parent.id));
   const parallelism = step.map?.parallelism ?? rows.length;
   await makeReady(ctx, run, rows.slice(0, parallelism).map((r) => r.id));
 }
@@ -285,6 +286,11 @@ async function finishRun(ctx: Ctx, run: RunRow) {
   const top = await ctx.tx.select().from(runSteps).where(and(eq(runSteps.runId, run.id), isNull(runSteps.parentId)));
   let state: RunRow["state"] = levelState(top, (row) => stepDefinition(spec, row).step);
   if (top.some((s) => s.state === "timed_out") && state === "failed") state = "timed_out";
+  const exit = await startExitHandler(ctx, run, spec, top, state);
+  if (exit) {
+    await createLevel(ctx, run, exit.row, exit.graph);
+    return;
+  }
   let outputs: Record<string, unknown> | null = null;
   let error: string | null = state === "succeeded" ? null : `Steps ${top.filter((s) => ["failed", "timed_out", "cancelled"].includes(s.state)).map((s) => `"${s.key}"`).join(", ")} did not succeed.`;
   if (state === "succeeded") {
@@ -297,7 +303,7 @@ async function finishRun(ctx: Ctx, run: RunRow) {
   }
   const [ended] = await ctx.tx
     .update(runs)
-    .set({ state, outputs, error, finishedAt: sql`now()` })
+    .set({ state, outputs, error, finishedAt: sql`clock_timestamp()` })
     .where(and(eq(runs.id, run.id), notInArray(runs.state, terminalRuns)))
     .returning();
   if (!ended) return;
@@ -336,7 +342,7 @@ export async function afterRunEnded(ctx: Ctx, ended: RunRow) {
 export async function scheduleRetry(ctx: Ctx, run: RunRow, row: StepRow, outcome: Outcome, delayMs: number, jobId: number) {
   await ctx.tx
     .insert(stepAttempts)
-    .values({ stepId: row.id, attempt: row.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt ?? new Date(), finishedAt: sql`now()` })
+    .values({ stepId: row.id, attempt: row.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt ?? new Date(), finishedAt: sql`clock_timestamp()` })
     .onConflictDoNothing();
   await ctx.tx.update(runSteps).set({ state: "queued", error: outcome.error ?? null, exitCode: outcome.exitCode ?? null }).where(eq(runSteps.id, row.id));
   await ctx.tx
