@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./workflows";
 export * from "./runs";
 export * from "./triggers";
+export * from "./platform";

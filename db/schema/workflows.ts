@@ -41,21 +41,47 @@ export const workflowVersions = pgTable(
   (t) => [primaryKey({ columns: [t.workflowId, t.version] })],
 );
 
-/** Secrets live here (issue: secrets); workflows need their names to validate references. */
+/**
+ * Workspace secrets, and app secrets (`appId` set). The value of the current version is `ciphertext`
+ * (embedded store: AES-256-GCM bound to owner, name and version; `aws`: empty, the value lives in
+ * AWS Secrets Manager under `externalRef`); every version, current included, is in secret_versions.
+ */
 export const secrets = pgTable(
   "secrets",
   {
     id: uuid("id").primaryKey().defaultRandom(),
     tenantId: uuid("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     workspaceId: uuid("workspace_id").notNull().references(() => workspaces.id, { onDelete: "cascade" }),
+    appId: uuid("app_id"),
     name: text("name").notNull(),
-    /** embedded store: AES-256-GCM ciphertext bound to (workspace, name, version); external store: the provider's reference */
+    description: text("description").notNull().default(""),
+    store: text("store").$type<"embedded" | "aws">().notNull().default("embedded"),
+    externalRef: text("external_ref"),
     ciphertext: text("ciphertext").notNull(),
     version: integer("version").notNull().default(1),
+    createdBy: text("created_by").notNull().default(""),
+    updatedBy: text("updated_by").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("secrets_workspace_name").on(t.workspaceId, t.name)],
+  (t) => [uniqueIndex("secrets_owner_name").on(t.workspaceId, sql`coalesce(${t.appId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.name).where(sql`${t.deletedAt} is null`)],
+);
+
+/** Every version of a secret: who wrote it and when (and its sealed value or the external version id). */
+export const secretVersions = pgTable(
+  "secret_versions",
+  {
+    secretId: uuid("secret_id")
+      .notNull()
+      .references(() => secrets.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    ciphertext: text("ciphertext"),
+    externalVersionId: text("external_version_id"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.secretId, t.version] })],
 );
 
 /** The embedded secret store's data key per workspace, stored only wrapped by the master key. */
