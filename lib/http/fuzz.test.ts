@@ -2,6 +2,9 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, it, vi } from "vitest";
 import { caseArbitrary, type Target } from "@/lib/testing/fuzz/cases";
 import { report, violations } from "@/lib/testing/fuzz/check";
+import { eq } from "drizzle-orm";
+import { database } from "@/db/client";
+import { jobs } from "@/db/schema";
 import { fuzzFixture } from "@/lib/testing/fuzz/fixture";
 import { documentOperations, fuzzDocument } from "@/lib/testing/fuzz/operations";
 import { send, startNodeServer, type NodeServer } from "@/lib/testing/fuzz/send";
@@ -61,6 +64,8 @@ describe.each<Target>(["handler", "node"])(`fuzz (seed ${seed}, ${runs} runs per
         if (found.length > 0) throw new Error(report(found, answer, serverErrors));
       });
       await fc.assert(property, { seed, numRuns: runs, endOnFailure: true, path: process.env.FUZZ_PATH });
+      // No worker runs here: the runs the fuzz started would wait in the queue for the next test file's workers.
+      await (await database()).delete(jobs).where(eq(jobs.tenantKey, fixture.tenantId));
     },
     60_000 + runs * 3_000,
   );

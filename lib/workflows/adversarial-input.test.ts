@@ -20,7 +20,8 @@ const PAYLOADS: Record<string, string> = {
   "duration parts then junk": `${"1m".repeat(SIZE / 2)}x`,
   "dashes then junk": `${"a-".repeat(SIZE / 2)}!`,
 };
-const LIMIT_MS = 500;
+// A check that nothing hangs (the old regexes took seconds to minutes on these), not a speed target: loaded machines differ.
+const LIMIT_MS = 3_000;
 
 function elapsed(run: () => unknown): number {
   const started = performance.now();

@@ -150,6 +150,9 @@ describe("POST /workspaces", () => {
       archived: false,
       access: "admin",
       version: 1,
+      maxConcurrentRuns: null,
+      runVisibility: "all",
+      allowedStepKinds: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -15,6 +15,7 @@ export const AUTHS = ["admin", "member", "none", "basic", "empty-bearer", "not-a
 export type Auth = (typeof AUTHS)[number];
 
 export type FuzzFixture = {
+  tenantId: string;
   /** real values for path parameters, by "<collection>/<param>" (see Operation.pathParams) */
   pools: Record<string, string[]>;
   authorization: Record<Auth, string | undefined>;
@@ -58,6 +59,7 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   const sign = (privateKey: CryptoKey, exp: number) => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid: key.kid }).setIssuedAt(now - 7200).setExpirationTime(exp).sign(privateKey);
 
   return {
+    tenantId: tenant.id,
     pools: {
       "workspaces/id": [open.id, hidden.id, archived.id, foreign.id],
       "clients/id": [victim.client.id, revoked.client.id, member.client.id],
