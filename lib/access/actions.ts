@@ -14,13 +14,15 @@ export const WORKSPACE_ACTIONS = [
   "secret.write",
   "run.read",
   "run.start",
+  "trigger.manage",
 ] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 export type Action = TenantAction | WorkspaceAction;
 
 const VIEWER: WorkspaceAction[] = ["workspace.read", "member.read", "workflow.read", "secret.list", "run.read", "run.start"];
-const EDITOR: WorkspaceAction[] = [...VIEWER, "workflow.write"];
+/** `trigger.manage`: schedules, webhooks and event bindings start runs without a person, so editors decide them. */
+const EDITOR: WorkspaceAction[] = [...VIEWER, "workflow.write", "trigger.manage"];
 const ADMIN: WorkspaceAction[] = [...EDITOR, "workspace.update", "workspace.archive", "member.manage", "secret.write"];
 
 export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAction[]> = { viewer: VIEWER, editor: EDITOR, admin: ADMIN };
@@ -50,5 +52,5 @@ export const SCOPE_ACTIONS: Record<Scope, readonly Action[]> = {
   "clients:write": ["client.read", "client.manage"],
   "audit:read": ["audit.read"],
   "runs:read": ["run.read", "workflow.read"],
-  "runs:write": ["run.start"],
+  "runs:write": ["run.start", "trigger.manage"],
 };

@@ -12,7 +12,8 @@ import { assertNoForbiddenKeys, parseJsonBody } from "./json";
 import { problemResponse } from "./problem";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-type BodyFormat = "json" | "json-or-form" | "json-or-yaml";
+/** `raw`: not parsed here; the handler reads the bytes (`rawBody`), e.g. to check a signature over them first. */
+type BodyFormat = "json" | "json-or-form" | "json-or-yaml" | "raw";
 
 export type EndpointSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = {
   method: Method;
@@ -41,6 +42,8 @@ export type EndpointContext<P extends z.ZodType, Q extends z.ZodType, B extends 
   params: z.output<P>;
   query: z.output<Q>;
   body: z.output<B>;
+  /** the body as received (capped), when the endpoint has one */
+  rawBody?: Uint8Array<ArrayBuffer>;
   /** the version named by If-Match, when sent */
   ifMatch?: number;
   request: Request;
@@ -160,7 +163,8 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
           principal: principal as Principal,
           params: parsePart(spec.params, rawParams, "params"),
           query: parsePart(spec.query ?? (emptyObject.strict() as unknown as Q), rawQuery, "query"),
-          body: body ? parsePart(spec.body, parseBody(body, request.headers.get("content-type") ?? "", spec.bodyFormat ?? "json"), "body") : (undefined as z.output<B>),
+          body: body && spec.bodyFormat !== "raw" ? parsePart(spec.body, parseBody(body, request.headers.get("content-type") ?? "", spec.bodyFormat ?? "json"), "body") : (undefined as z.output<B>),
+          rawBody: body,
           ifMatch: parseIfMatch(request),
           request,
           requestId,

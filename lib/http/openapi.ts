@@ -5,10 +5,11 @@ import * as clients from "@/lib/clients/endpoints";
 import * as workflows from "@/lib/workflows/endpoints";
 import * as workspaces from "@/lib/workspaces/endpoints";
 import * as runs from "@/lib/engine/runs/endpoints";
+import * as triggers from "@/lib/engine/triggers/endpoints";
 import type { Endpoint } from "./endpoint";
 
 /** Every REST endpoint, in the order the reference shows them. New domains add their module here. */
-export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, clients, audit };
+export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, clients, audit };
 
 export function allEndpoints(): Endpoint[] {
   return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));

@@ -1,4 +1,5 @@
 import { log } from "@/lib/log/logger";
+import { registerTriggerJobs } from "../triggers/jobs";
 import { relaySignals } from "./signals";
 import { sandboxMode } from "./sandbox";
 import { LocalWorker } from "./worker";
@@ -8,6 +9,7 @@ import { LocalWorker } from "./worker";
  * process of the production server, and `sluice worker`. Answers when it has stopped.
  */
 export async function runWorkerUntilStopped(options: { concurrency?: number; announce?: (message: string) => void } = {}) {
+  registerTriggerJobs();
   const worker = new LocalWorker(options.concurrency);
   relaySignals();
   await worker.start();

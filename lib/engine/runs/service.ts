@@ -15,9 +15,10 @@ import { assertActive, enterWorkspace, workspacesWhere, type GuardedWorkspace } 
 import type { ExecutionProvider } from "../provider";
 import { localProvider } from "../local/provider";
 import { insertRun } from "../local/submit";
+import type { Tx } from "../local/transitions";
 import { parseRunInputs } from "./inputs";
 import { presentRun } from "./presentation";
-import { getRunQuery, listRunsQuery, retryRunBody, startRunBody, TERMINAL_RUN_STATES, type RunDetail } from "./schema";
+import { getRunQuery, listRunsQuery, retryRunBody, runTrigger, startRunBody, TERMINAL_RUN_STATES, type RunDetail } from "./schema";
 
 type RunRow = typeof runs.$inferSelect;
 
@@ -39,10 +40,22 @@ export async function findVisibleRun(p: Principal, ws: GuardedWorkspace, runId: 
   return run;
 }
 
-const startInput = startRunBody.extend({ workspaceId: z.string(), workflow: z.string().max(63), trigger: z.enum(["manual", "api"]) });
+const startInput = startRunBody.extend({
+  workspaceId: z.string(),
+  workflow: z.string().max(63),
+  trigger: runTrigger,
+  /** the schedule, webhook or event delivery that started it */
+  triggerRef: z.string().max(100).optional(),
+});
+
+/**
+ * Work of a trigger in the run's own transaction (claiming a schedule's slot, recording a webhook's
+ * receipt): the run exists exactly when that work commits, and throwing from it starts nothing.
+ */
+export type WithinStart = (tx: Tx, run: RunRow) => Promise<void>;
 
 /** Starts a run of a workflow version (default the latest) with typed inputs. */
-export async function startRun(p: Principal, input: z.input<typeof startInput>): Promise<RunDetail> {
+export async function startRun(p: Principal, input: z.input<typeof startInput>, within?: WithinStart): Promise<RunDetail> {
   const data = parseInput(startInput, input);
   const ws = await enterWorkspace(p, data.workspaceId, "run.start");
   assertActive(ws);
@@ -67,13 +80,14 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>):
       workflowVersion: versionNumber,
       inputs,
       trigger: data.trigger,
-      triggerRef: null,
+      triggerRef: data.triggerRef ?? null,
       startedByKind: p.kind,
       startedById: p.id,
       startedByName: describePrincipal(p),
     });
     await provider.submit(tx, created);
     await recordAudit(tx, p, { action: "run.start", targetType: "run", targetId: created.id, workspaceId: ws.id, after: { workflow: workflow.name, version: versionNumber, trigger: data.trigger } });
+    await within?.(tx, created);
     return created;
   });
   provider.submitted();

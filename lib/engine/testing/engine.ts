@@ -6,6 +6,7 @@ import type { Step, WorkflowSpec } from "@/lib/workflows/model";
 import { createWorkflow } from "@/lib/workflows/service";
 import { createWorkspace } from "@/lib/workspaces/service";
 import { LocalWorker } from "../local/worker";
+import { registerTriggerJobs } from "../triggers/jobs";
 import { getRun, startRun } from "../runs/service";
 import { TERMINAL_RUN_STATES, type RunDetail } from "../runs/schema";
 
@@ -53,8 +54,9 @@ export async function waitForRun(p: Principal, workspaceId: string, runId: strin
   return run!;
 }
 
-/** One in-process worker for a test file. */
+/** One in-process worker for a test file (it handles the trigger jobs too, as `sluice worker` does). */
 export function engineWorker(concurrency?: number) {
+  registerTriggerJobs();
   const worker = new LocalWorker(concurrency);
   return { worker, start: () => worker.start(), stop: () => worker.stop(2_000) };
 }

@@ -3,6 +3,9 @@ import { SCOPES } from "@/lib/access/actions";
 import { adminRole } from "@/lib/access/policy";
 import { authConfig } from "@/lib/auth/config";
 import { cancelRun, startRun } from "@/lib/engine/runs/service";
+import { createEventTrigger } from "@/lib/engine/triggers/events";
+import { createSchedule } from "@/lib/engine/triggers/schedules";
+import { createWebhook } from "@/lib/engine/triggers/webhooks";
 import { signingKey } from "@/lib/auth/keys";
 import { revokeClient } from "@/lib/clients/service";
 import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
@@ -26,7 +29,7 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base
 /**
  * A tenant to fuzz against: a platform-admin client holding every scope (deep paths), a client that
  * is only a workspace member, workspaces open, hidden, archived and of another tenant, members, a
- * workflow with two versions, and tokens that are forged, expired or of a revoked client.
+ * workflow with two versions and triggers, and tokens that are forged, expired or of a revoked client.
  */
 export async function fuzzFixture(): Promise<FuzzFixture> {
   const { tenant, operator } = await testTenant("fuzz");
@@ -51,6 +54,11 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   // ended runs (no worker runs in the fuzz suite): following their logs ends at once
   const run = await startRun(operator, { workspaceId: open.id, workflow: flow.name, inputs: {}, trigger: "api" });
   await cancelRun(operator, { workspaceId: open.id, runId: run.id });
+  // triggers of the workflow; the schedule yearly and paused, so no test's worker fires it
+  const triggerOf = { workspaceId: open.id, workflow: flow.name };
+  const schedule = await createSchedule(operator, { ...triggerOf, name: "fuzz-yearly", cron: "0 0 1 1 *", paused: true });
+  const webhook = await createWebhook(operator, { ...triggerOf, name: "fuzz-hook" });
+  const binding = await createEventTrigger(operator, { ...triggerOf, eventType: "fuzz.event" });
 
   const claims = { iss: authConfig.issuer(), aud: authConfig.audience(), sub: admin.client.id, scope: SCOPES.join(" ") };
   const key = await signingKey();
@@ -68,6 +76,10 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
       "members/kind": ["user", "client"],
       "members/memberId": [user.id, victim.client.id, member.client.id],
       "runs/runId": [run.id, "00000000-0000-4000-8000-000000000000"],
+      "schedules/scheduleId": [schedule.id, "00000000-0000-4000-8000-000000000000"],
+      "webhooks/webhookId": [webhook.id],
+      "triggers/triggerId": [binding.id],
+      "hooks/id": [webhook.id, "00000000-0000-4000-8000-000000000000"],
     },
     authorization: {
       admin: `Bearer ${admin.token}`,

@@ -1,0 +1,3 @@
+import { callHook } from "@/lib/engine/triggers/endpoints";
+
+export const POST = callHook.handle;

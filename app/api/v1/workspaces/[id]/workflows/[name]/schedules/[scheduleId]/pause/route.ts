@@ -1,0 +1,3 @@
+import { pauseSchedule } from "@/lib/engine/triggers/endpoints";
+
+export const POST = pauseSchedule.handle;

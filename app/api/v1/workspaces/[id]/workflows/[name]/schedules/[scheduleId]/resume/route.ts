@@ -1,0 +1,3 @@
+import { resumeSchedule } from "@/lib/engine/triggers/endpoints";
+
+export const POST = resumeSchedule.handle;

@@ -1,0 +1,3 @@
+import { rotateWebhook } from "@/lib/engine/triggers/endpoints";
+
+export const POST = rotateWebhook.handle;

@@ -1,0 +1,4 @@
+import { deleteWebhook, getWebhook } from "@/lib/engine/triggers/endpoints";
+
+export const GET = getWebhook.handle;
+export const DELETE = deleteWebhook.handle;
