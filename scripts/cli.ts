@@ -7,6 +7,7 @@ import { createClient } from "@/lib/clients/service";
 import { AppError } from "@/lib/errors";
 import { createTenant, operatorPrincipal, requireTenant } from "@/lib/tenants/service";
 import { createUser } from "@/lib/users/service";
+import { withArgoController } from "@/lib/engine/argo/controller";
 import { runWorkerUntilStopped } from "@/lib/engine/local/run-worker";
 import { seedDemo } from "./seed";
 
@@ -58,7 +59,7 @@ async function main(argv: string[]) {
     case "worker": {
       const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 1000)) throw new Error("--concurrency must be a whole number from 1 to 1000.");
-      return runWorkerUntilStopped({ concurrency, announce: (message) => console.error(message) });
+      return withArgoController(() => runWorkerUntilStopped({ concurrency, announce: (message) => console.error(message) }));
     }
     default:
       console.error(USAGE);

@@ -104,7 +104,8 @@ async function worker() {
 
 async function engine() {
   const { runWorkerUntilStopped } = await import("../lib/engine/local/run-worker.ts");
-  await runWorkerUntilStopped();
+  const { withArgoController } = await import("../lib/engine/argo/controller.ts");
+  await withArgoController(() => runWorkerUntilStopped());
   process.exit(0);
 }
 

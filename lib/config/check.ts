@@ -1,4 +1,5 @@
 import { masterKeyProblem } from "@/lib/crypto/master-key";
+import { engineConfigurationProblems } from "@/lib/engine/argo/config";
 import { sandboxMode } from "@/lib/engine/local/sandbox";
 import { parseTrustedProxies } from "@/lib/http/peer";
 
@@ -27,6 +28,7 @@ export function configurationProblems(): string[] {
   } catch (error) {
     problems.push((error as Error).message);
   }
+  problems.push(...engineConfigurationProblems());
   const maxBody = env.SLUICE_MAX_BODY_BYTES;
   if (maxBody !== undefined && !(Number.isInteger(Number(maxBody)) && Number(maxBody) > 0)) {
     problems.push(`SLUICE_MAX_BODY_BYTES must be a positive whole number of bytes, not "${maxBody}".`);

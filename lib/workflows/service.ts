@@ -274,7 +274,7 @@ export async function validateSpec(p: Principal, input: { workspaceId: string; n
 }
 
 /** Every version that `calls` reaches, transitively, so an export can inline sub-workflows. */
-async function loadCallees(ws: GuardedWorkspace, calls: { workflow: string; version: number }[]) {
+export async function loadCallees(ws: Pick<GuardedWorkspace, "id">, calls: { workflow: string; version: number }[]) {
   const db = await database();
   const specs = new Map<string, WorkflowSpec>();
   let pending = calls;

@@ -8,6 +8,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
+import { workspaceWritten } from "@/lib/engine/argo/workspaces";
 import { assertActive, enterWorkspace, loadWorkspace, type GuardedWorkspace } from "./guard";
 import { workspaceQueries } from "./queries";
 import {
@@ -98,7 +99,9 @@ export async function createWorkspace(p: Principal, input: z.input<typeof create
   const db = await database();
   const row = await nameTaken(() =>
     db.transaction(async (tx) => {
-      const [created] = await tx.insert(workspaces).values({ tenantId: p.tenantId, ...data }).returning();
+      const [inserted] = await tx.insert(workspaces).values({ tenantId: p.tenantId, ...data }).returning();
+      // on the argo engine: its namespace and Flowify ConfigMap (a cluster that refuses undoes the creation)
+      const created = await workspaceWritten(tx, null, inserted, p.tenantSlug);
       if (p.kind === "user") {
         await tx.insert(workspaceMembers).values({ workspaceId: created.id, tenantId: p.tenantId, principalKind: "user", principalId: p.id, role: "admin" });
       }
@@ -134,7 +137,7 @@ export async function updateWorkspace(p: Principal, input: z.input<typeof update
         .returning();
       if (!row) throw new AppError(412, "precondition_failed", "The workspace changed since you read it; reload and try again.");
       await recordAudit(tx, p, { action: "workspace.update", targetType: "workspace", targetId: ws.id, workspaceId: ws.id, before: snapshot(ws), after: snapshot(row) });
-      return row;
+      return workspaceWritten(tx, ws, row, p.tenantSlug);
     }),
   );
   return presentWorkspace(p, { ...updated, memberRole: ws.memberRole });

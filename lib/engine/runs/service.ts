@@ -13,6 +13,8 @@ import { validationContext } from "@/lib/workflows/service";
 import { validateWorkflow } from "@/lib/workflows/validate";
 import { assertActive, enterWorkspace, workspacesWhere, type GuardedWorkspace } from "@/lib/workspaces/guard";
 import type { ExecutionProvider } from "../provider";
+import { workspaceEngine } from "../argo/config";
+import { argoProvider } from "../argo/provider";
 import { localProvider } from "../local/provider";
 import { insertRun } from "../local/submit";
 import type { Tx } from "../local/transitions";
@@ -22,9 +24,12 @@ import { getRunQuery, listRunsQuery, retryRunBody, runTrigger, startRunBody, TER
 
 type RunRow = typeof runs.$inferSelect;
 
-/** The engine a run runs on (the `argo` provider comes with the cluster engine). */
-export function providerFor(_run?: Pick<RunRow, "engine">): ExecutionProvider {
-  return localProvider;
+/**
+ * The engine of a run: the one recorded on it. A new run takes its workspace's (`workspaceEngine`:
+ * the workspace's own choice, else the installation's SLUICE_ENGINE); the provider records it.
+ */
+export function providerFor(run: Pick<RunRow, "engine">): ExecutionProvider {
+  return run.engine === "argo" ? argoProvider : localProvider;
 }
 
 /** Frinx's rule as a workspace setting: with `own`, viewers see only the runs they started. */
@@ -70,7 +75,7 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
     throw new AppError(400, "invalid_workflow", `Version ${versionNumber} cannot run: it has ${problems.length} problem${problems.length === 1 ? "" : "s"}.`, { problems });
   }
   const inputs = parseRunInputs(version.spec.inputs, data.inputs, new Set(await secretNamesOf(ws.id)));
-  const provider = providerFor();
+  const provider = providerFor({ engine: workspaceEngine(ws) });
   const run = await db.transaction(async (tx) => {
     const created = await insertRun(tx, {
       tenantId: p.tenantId,
@@ -215,7 +220,7 @@ export async function retryRun(p: Principal, input: z.input<typeof retryInput>) 
   const [workflow] = await db.select().from(workflows).where(and(eq(workflows.id, old.workflowId), isNull(workflows.deletedAt)));
   if (!workflow) throw notFound("workflow");
   const version = data.version === "latest" ? workflow.latestVersion : old.workflowVersion;
-  const provider = providerFor(old);
+  const provider = providerFor({ engine: workspaceEngine(ws) });
   const run = await db.transaction(async (tx) => {
     const created = await insertRun(tx, {
       tenantId: old.tenantId,

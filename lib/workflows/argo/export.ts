@@ -54,7 +54,8 @@ import {
  *   `{{workflow.parameters.x}}` (Argo passes the arguments only to the entrypoint).
  * - `{{retries}}` and `{{workflow.<variable>}}` are Argo's own variables and stay as they are.
  * - Secrets → `valueFrom.secretKeyRef` (see `defaultSecretKeyRef`); a secret-typed input holds a
- *   secret name, used as the Secret's name with key "value".
+ *   secret name, and its parameter reference goes through the same mapping (by default: the Secret of
+ *   that name, key "value"; the argo engine: that key of the run's own Secret).
  * What Argo cannot express (http status/header outputs, retry/timeout on a templateRef call, ...)
  * is reported in `warnings`.
  */
@@ -64,7 +65,7 @@ export type ArgoExportOptions = {
   namespace?: string;
   /** the spec of a called workflow version; when given, calls are inlined instead of templateRefs */
   resolveCall?: (workflow: string, version: number) => WorkflowSpec | undefined;
-  /** maps a Sluice secret name to a Kubernetes secret key (default: `defaultSecretKeyRef`) */
+  /** maps a Sluice secret name (or the parameter reference of a secret-typed input, which holds one) to a Kubernetes secret key (default: `defaultSecretKeyRef`) */
   secretKeyRef?: (secret: string) => ArgoSecretKeyRef;
 };
 
@@ -474,7 +475,7 @@ function envEntry(exporter: Exporter, lvl: Level, step: Step, lifter: Lifter, na
     case "input": {
       const ref = lifter.ref(`input:${source.name}`, `__input-${source.name}`, (scope) => scope.input(source.name));
       const input = lvl.graph.inputs.find((candidate) => candidate.name === source.name);
-      return input?.type === "secret" ? { name, valueFrom: { secretKeyRef: { name: ref, key: "value" } } } : { name, value: ref };
+      return input?.type === "secret" ? { name, valueFrom: { secretKeyRef: exporter.secretKeyRef(ref) } } : { name, value: ref };
     }
     case "step":
       return { name, value: lifter.ref(`step:${source.step}:${source.output}`, `__step-${source.step}-${source.output}`, (scope) => scope.output(source.step, source.output)) };
