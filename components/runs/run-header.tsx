@@ -13,8 +13,7 @@ import { isActive, logsUrl, runPage } from "./api";
 import { elapsed, formatTime } from "./format";
 import { CancelDialog, RetryDialog } from "./run-dialogs";
 import { StateBadge } from "./state-style";
-
-const TRIGGERS: Record<RunDetail["trigger"], string> = { manual: "Started", api: "Started through the API", schedule: "Started by a schedule", webhook: "Started by a webhook", event: "Started by an event" };
+import { TriggerLink } from "./trigger-link";
 
 /** What a run is and where it came from, with Cancel, Retry and the whole log's download. */
 export function RunHeader({ run, mayCancel, mayRetry, pollError }: { run: RunDetail; mayCancel: boolean; mayRetry: boolean; pollError?: string }) {
@@ -39,7 +38,7 @@ export function RunHeader({ run, mayCancel, mayRetry, pollError }: { run: RunDet
             <Link href={`/workspaces/${run.workspaceId}/workflows/${run.workflow.name}?version=${run.workflow.version}`} className="text-accent hover:underline">
               {run.workflow.name} v{run.workflow.version}
             </Link>{" "}
-            · {TRIGGERS[run.trigger]} by {run.startedBy.name} · created <time dateTime={run.createdAt}>{formatTime(run.createdAt)}</time>
+            · <TriggerLink run={run} /> · created <time dateTime={run.createdAt}>{formatTime(run.createdAt)}</time>
             {run.finishedAt && ` · took ${elapsed(run.startedAt ?? run.createdAt, run.finishedAt)}`}
           </p>
           {(run.parentRunId || run.retryOf) && (

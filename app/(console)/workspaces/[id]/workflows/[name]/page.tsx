@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { WorkflowBuilder } from "@/components/workflow-builder/workflow-builder";
 import { Badge } from "@/components/ui/card";
+import { WorkflowTabs } from "@/components/workflows/workflow-tabs";
 import { can } from "@/lib/access/policy";
 import { requirePrincipal } from "@/lib/auth/require";
 import { loadOr404 } from "@/lib/not-found";
@@ -30,6 +31,7 @@ export default async function WorkflowEditorPage({ params, searchParams }: { par
         </Link>
         <span className="text-fg-muted">/</span>
         <h2 className="font-semibold">{name}</h2>
+        <WorkflowTabs workspaceId={id} name={name} />
         <Badge tone={isLatest ? "accent" : "warn"}>
           v{workflow.version.version}
           {isLatest ? " (latest)" : ` of ${workflow.latestVersion}`}
