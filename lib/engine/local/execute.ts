@@ -336,9 +336,9 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
   const attempt = await runAttempt(rt, run, row, step, scope);
   const delay = attempt.failure && attempt.outcome.state !== "cancelled" ? retryDelay(step, row.attempt, attempt.failure, row.startedAt ?? new Date()) : undefined;
   await rt.transact(async (ctx) => {
+    if (delay === undefined) return finishStep(ctx, run, row, attempt.outcome, jobId, attempt.logs);
     await writeLogs(ctx.tx, run, row, attempt.logs);
-    if (delay !== undefined) await scheduleRetry(ctx, run, row, attempt.outcome, delay, jobId);
-    else await finishStep(ctx, run, row, attempt.outcome, jobId);
+    await scheduleRetry(ctx, run, row, attempt.outcome, delay, jobId);
   });
 }
 

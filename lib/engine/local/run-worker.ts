@@ -1,4 +1,5 @@
 import { log } from "@/lib/log/logger";
+import "@/lib/apps/tasks";
 import { registerTriggerJobs } from "../triggers/jobs";
 import { relaySignals } from "./signals";
 import { sandboxMode } from "./sandbox";

@@ -1,10 +1,10 @@
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
-import { TERMINAL_RUN_STATES, TERMINAL_STEP_STATES } from "@/lib/engine/runs/schema";
+import { TERMINAL_RUN_STATES } from "@/lib/engine/runs/schema";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
 import { startExitHandler, topLevelStep } from "./exit-handler";
-import { enqueue } from "./queue";
+import { enqueue, LEASE_MS, WAKE_CHANNEL } from "./queue";
 import { childKey, graphAt, itemKey, levelPlan, parseKey } from "./plan";
 import { graphInputValues, resolveSource, type Scope } from "./values";
 
@@ -27,6 +27,8 @@ export type Ctx = {
   worker: string;
   /** reserves a slot of this worker for a newly ready step; false: leave it to the queue */
   take: () => boolean;
+  /** gives back slots reserved with `take` that were not used */
+  release: (slots: number) => void;
   started: Started[];
   /** jobs were queued for any worker: wake them once the transaction commits */
   queued: boolean;
@@ -35,9 +37,7 @@ export type Ctx = {
 
 export type Outcome = { state: Exclude<StepState, "pending" | "queued" | "running">; outputs?: Record<string, unknown> | null; exitCode?: number | null; error?: string | null };
 
-const terminalSteps = TERMINAL_STEP_STATES as StepState[];
 const terminalRuns = TERMINAL_RUN_STATES as RunRow["state"][];
-const isTerminalRun = (run: Pick<RunRow, "state">) => terminalRuns.includes(run.state);
 
 /** The graph of the level a step row belongs to, and the step's definition there. */
 export function stepDefinition(spec: WorkflowSpec, row: Pick<StepRow, "key">): { graph: Graph; step: Step } {
@@ -146,63 +146,106 @@ export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "wa
   return "started";
 }
 
+/** Passing outcomes that record an attempt (skips and omissions never ran one). */
+const ATTEMPT_STATES = new Set(["succeeded", "failed", "timed_out", "cancelled"]);
+
 /**
  * Records a step's end and carries it on: downstream steps of its level become ready (or are
- * omitted when it failed), its group, mapped step or run finishes when it was the last.
+ * omitted when it failed), its group, mapped step or run finishes when it was the last. The common
+ * path is two statements: the step's row, attempt, last log chunks, job and its parent's (or run's)
+ * count in one; its downstream steps' counts, readiness and claims in the other.
  */
-export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: Outcome, jobId?: number): Promise<void> {
-  const [done] = await ctx.tx
-    .update(runSteps)
-    .set({
-      state: outcome.state,
-      outputs: outcome.outputs ?? row.outputs ?? null,
-      exitCode: outcome.exitCode ?? null,
-      error: outcome.error ?? null,
-      finishedAt: sql`clock_timestamp()`,
-    })
-    .where(and(eq(runSteps.id, row.id), notInArray(runSteps.state, terminalSteps)))
-    .returning();
-  if (jobId !== undefined) await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
-  if (!done) return;
-  if (done.attempt > 0 && ["succeeded", "failed", "timed_out", "cancelled"].includes(outcome.state) && row.attemptStartedAt) {
-    await ctx.tx
-      .insert(stepAttempts)
-      .values({ stepId: done.id, attempt: done.attempt, runId: run.id, state: outcome.state, worker: ctx.worker, exitCode: outcome.exitCode ?? null, error: outcome.error ?? null, outputs: outcome.outputs ?? null, startedAt: row.attemptStartedAt, finishedAt: sql`clock_timestamp()` })
-      .onConflictDoNothing();
-  }
-  const [current] = await ctx.tx.select({ state: runs.state }).from(runs).where(eq(runs.id, run.id));
-  if (!current || isTerminalRun(current)) return;
+export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: Outcome, jobId?: number, logs: { stream: string; text: string }[] = []): Promise<void> {
+  const outputs = outcome.outputs ?? row.outputs ?? null;
+  const recordAttempt = ATTEMPT_STATES.has(outcome.state);
+  const { rows: [result] } = await ctx.tx.execute<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null }>(sql`
+    with done as (
+      update run_steps set state = ${outcome.state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb,
+        exit_code = ${outcome.exitCode ?? null}, error = ${outcome.error ?? null}, finished_at = clock_timestamp()
+      where id = ${row.id} and state not in ('succeeded', 'failed', 'skipped', 'omitted', 'cancelled', 'timed_out')
+      returning id, attempt, attempt_started_at
+    ), attempt as (
+      insert into step_attempts (step_id, attempt, run_id, state, worker, exit_code, error, outputs, started_at, finished_at)
+      select id, attempt, ${run.id}, ${outcome.state}, ${ctx.worker}, ${outcome.exitCode ?? null}, ${outcome.error ?? null},
+        ${outcome.outputs ? JSON.stringify(outcome.outputs) : null}::jsonb, attempt_started_at, clock_timestamp()
+      from done where ${recordAttempt} and attempt > 0 and attempt_started_at is not null
+      on conflict do nothing
+    ), chunks as (
+      insert into run_logs (run_id, step_id, attempt, stream, text)
+      select ${run.id}, ${row.id}, ${row.attempt || null}, l.stream, l.text from jsonb_to_recordset(${JSON.stringify(logs)}::jsonb) as l(stream text, text text)
+    ), job as (
+      delete from jobs where id = ${jobId ?? -1}
+    ), run_count as (
+      update runs set remaining = remaining - 1
+      where id = ${run.id} and ${row.parentId === null} and state = 'running' and exists (select 1 from done)
+      returning remaining
+    ), parent_count as (
+      update run_steps set remaining = remaining - 1
+      where id = ${row.parentId ?? -1} and exists (select 1 from done) and (select state from runs where id = ${run.id}) = 'running'
+      returning remaining
+    )
+    select (select count(*) from done)::int as done, (select state from runs where id = ${run.id}) as run_state,
+      (select remaining from run_count) as run_remaining, (select remaining from parent_count) as parent_remaining`);
+  if (result.done === 0 || result.run_state !== "running") return;
 
   const spec = await ctx.loadSpec(run);
-  const { step } = stepDefinition(spec, done);
-  const parent = done.parentId ? (await ctx.tx.select().from(runSteps).where(eq(runSteps.id, done.parentId)))[0] : null;
-  const isItem = done.mapIndex !== null;
-  if (!isItem) {
-    const downstream = levelPlan(stepDefinition(spec, done).graph).downstream.get(done.name) ?? [];
-    if (downstream.length > 0) {
-      const siblings = and(eq(runSteps.runId, run.id), parent ? eq(runSteps.parentId, parent.id) : isNull(runSteps.parentId), inArray(runSteps.name, downstream), isNull(runSteps.mapIndex));
-      if (passes(done.state, step)) {
-        const decremented = await ctx.tx
-          .update(runSteps)
-          .set({ waitingOn: sql`${runSteps.waitingOn} - 1` })
-          .where(siblings)
-          .returning({ id: runSteps.id, waitingOn: runSteps.waitingOn, state: runSteps.state });
-        await makeReady(ctx, run, decremented.filter((s) => s.waitingOn === 0 && s.state === "pending").map((s) => s.id));
-      } else {
-        const blocked = await ctx.tx.select().from(runSteps).where(and(siblings, eq(runSteps.state, "pending")));
-        for (const next of blocked) {
-          await finishStep(ctx, run, next, { state: done.state === "cancelled" ? "cancelled" : "omitted", error: `Not run: upstream step "${done.name}" ${done.state.replace("_", " ")}.` });
-        }
-      }
-    }
+  const { graph, step } = stepDefinition(spec, row);
+  if (row.mapIndex === null) {
+    const downstream = levelPlan(graph).downstream.get(row.name) ?? [];
+    if (downstream.length > 0 && passes(outcome.state, step)) await readyDownstream(ctx, run, row.parentId, downstream);
+    else if (downstream.length > 0) await omitDownstream(ctx, run, row, outcome.state, downstream);
   }
-  if (parent) {
-    const [counted] = await ctx.tx.update(runSteps).set({ remaining: sql`${runSteps.remaining} - 1` }).where(eq(runSteps.id, parent.id)).returning();
-    if (counted.remaining === 0) await finishParent(ctx, run, counted);
-    else if (isItem) await startNextItem(ctx, run, counted);
-  } else {
-    const [counted] = await ctx.tx.update(runs).set({ remaining: sql`${runs.remaining} - 1` }).where(eq(runs.id, run.id)).returning();
-    if (counted.remaining === 0) await finishRun(ctx, counted);
+  if (row.parentId !== null) {
+    const [counted] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, row.parentId));
+    if (result.parent_remaining === 0) await finishParent(ctx, run, counted);
+    else if (row.mapIndex !== null) await startNextItem(ctx, run, counted);
+  } else if (result.run_remaining === 0) {
+    const [counted] = await ctx.tx.select().from(runs).where(eq(runs.id, run.id));
+    await finishRun(ctx, counted);
+  }
+}
+
+/**
+ * One statement: downstream steps count this one as done; those with nothing left upstream become
+ * ready — running on this worker when it has room for all of them, else queued for any worker.
+ */
+async function readyDownstream(ctx: Ctx, run: RunRow, parentId: number | null, names: string[]) {
+  const reserved = names.filter(() => ctx.take()).length;
+  const mine = reserved === names.length;
+  const { rows } = await ctx.tx.execute<{ job_id: number; step_id: number }>(sql`
+    with counted as (
+      update run_steps set
+        waiting_on = waiting_on - 1,
+        state = case when waiting_on = 1 and state = 'pending' then ${mine ? "running" : "queued"} else state end,
+        attempt = case when waiting_on = 1 and state = 'pending' and ${mine} then attempt + 1 else attempt end,
+        started_at = case when waiting_on = 1 and state = 'pending' and ${mine} then coalesce(started_at, clock_timestamp()) else started_at end,
+        attempt_started_at = case when waiting_on = 1 and state = 'pending' and ${mine} then clock_timestamp() else attempt_started_at end
+      where run_id = ${run.id} and parent_id is not distinct from ${parentId}::bigint and name = any(${sql.param(names)}::text[]) and map_index is null
+      returning id, waiting_on, state
+    ), queued as (
+      insert into jobs (kind, tenant_key, payload, locked_by, locked_until, attempts)
+      select 'step', ${run.tenantId}, jsonb_build_object('stepId', id, 'runId', ${run.id}::text),
+        ${mine ? ctx.worker : null}, ${mine ? sql`now() + make_interval(secs => ${LEASE_MS / 1000})` : null}, ${mine ? 1 : 0}
+      from counted where waiting_on = 0 and state = ${mine ? "running" : "queued"}
+      returning id, (payload->>'stepId')::bigint as step_id
+    )
+    select id as job_id, step_id from queued`);
+  ctx.release(reserved - (mine ? rows.length : 0));
+  if (mine) for (const r of rows) ctx.started.push({ jobId: Number(r.job_id), stepId: Number(r.step_id), runId: run.id });
+  else if (rows.length > 0) {
+    await ctx.tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
+    ctx.queued = true;
+  }
+}
+
+/** A step that failed (without continueOnFailure) or was cancelled: what waited on it will not run. */
+async function omitDownstream(ctx: Ctx, run: RunRow, row: StepRow, state: Outcome["state"], names: string[]) {
+  const blocked = await ctx.tx
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, run.id), row.parentId === null ? isNull(runSteps.parentId) : eq(runSteps.parentId, row.parentId), inArray(runSteps.name, names), isNull(runSteps.mapIndex), eq(runSteps.state, "pending")));
+  for (const next of blocked) {
+    await finishStep(ctx, run, next, { state: state === "cancelled" ? "cancelled" : "omitted", error: `Not run: upstream step "${row.name}" ${state.replace("_", " ")}.` });
   }
 }
 

@@ -164,6 +164,9 @@ export class LocalWorker {
         this.reserved += 1;
         return true;
       },
+      release: (slots) => {
+        this.reserved -= slots;
+      },
     };
     const reservedBefore = this.reserved;
     try {
