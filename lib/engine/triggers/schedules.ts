@@ -1,12 +1,14 @@
 import { and, asc, eq, isNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import { database } from "@/db/client";
-import { jobs, runs, schedules, tenants, workflows } from "@/db/schema";
+import { jobs, runs, schedules, tenants, workflows, workspaces } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, invalid, notFound, type FieldError } from "@/lib/errors";
 import { log } from "@/lib/log/logger";
 import { parseInput } from "@/lib/validation";
+import { workspaceEngine } from "../argo/config";
+import { deleteCronWorkflow, syncCronWorkflow } from "../argo/cron";
 import { enqueue, type Job } from "../local/queue";
 import type { Tx } from "../local/transitions";
 import { TERMINAL_RUN_STATES } from "../runs/schema";
@@ -28,6 +30,11 @@ import { assertRoom, checkInputs, findOf, listOf, nameTaken, triggerTarget, work
  * Missed slots (no worker ran while they passed): the first job handled afterwards fires the most
  * recent missed slot once and skips the older ones; the next slot is the first one after now.
  * Slots passed while a schedule was paused are skipped: resuming fires from the next slot on.
+ *
+ * On the `argo` engine a schedule is a CronWorkflow, and Argo fires it (lib/engine/argo/cron.ts): it
+ * gets no slot jobs here; each change is mirrored to the cluster after it committed. A schedule whose
+ * CronWorkflow the cluster does not take is not created; a change the cluster does not take answers
+ * the cluster's error with the change kept in Sluice (saving it again mirrors it again).
  */
 export const SCHEDULE_SLOT_JOB = "schedule.slot";
 
@@ -43,6 +50,7 @@ const iso = (date: Date | null) => (date ? date.toISOString() : null);
 const same = (a: unknown, b: unknown) => (a instanceof Date ? a.getTime() : a) === (b instanceof Date ? b.getTime() : b);
 const cronSpec = (s: Pick<Settings, "cron" | "timezone" | "startAt" | "endAt">): CronSpec => ({ cron: s.cron, timezone: s.timezone, startAt: s.startAt, endAt: s.endAt });
 const slotKey = (scheduleId: string, slot: Date) => `schedule:${scheduleId}:${slot.toISOString()}`;
+const onCluster = (ws: Parameters<typeof workspaceEngine>[0]) => workspaceEngine(ws) === "argo";
 
 function present(row: ScheduleRow, workflow: string): Schedule {
   const upcoming = row.paused || !row.nextSlotAt ? [] : [row.nextSlotAt, ...nextSlots(cronSpec(row), row.nextSlotAt, NEXT_FIRE_TIMES - 1)];
@@ -155,10 +163,19 @@ export async function createSchedule(p: Principal, input: z.input<typeof createI
           createdBy: describePrincipal(p),
         })
         .returning();
-      await planSlot(tx, created, null);
+      if (!onCluster(target.ws)) await planSlot(tx, created, null);
       await recordAudit(tx, p, { action: "schedule.create", targetType: "schedule", targetId: created.id, workspaceId: target.ws.id, after: auditView(created) });
       return created;
     });
+    if (onCluster(target.ws)) {
+      await syncCronWorkflow(row).catch(async (error) => {
+        await db.transaction(async (tx) => {
+          await tx.delete(schedules).where(eq(schedules.id, row.id));
+          await recordAudit(tx, p, { action: "schedule.delete", targetType: "schedule", targetId: row.id, workspaceId: target.ws.id, before: auditView(row), after: { reason: "the cluster did not take its CronWorkflow" } });
+        });
+        throw error;
+      });
+    }
     return present(row, target.workflow.name);
   } catch (error) {
     throw nameTaken(error, "schedule") ?? error;
@@ -189,10 +206,11 @@ export async function updateSchedule(p: Principal, input: z.input<typeof updateI
         .set({ name: change.name ?? before.name, ...settings, nextSlotAt, updatedAt: new Date() })
         .where(eq(schedules.id, before.id))
         .returning();
-      if (iso(nextSlotAt) !== iso(before.nextSlotAt)) await planSlot(tx, updated, before.nextSlotAt);
+      if (iso(nextSlotAt) !== iso(before.nextSlotAt) && !onCluster(target.ws)) await planSlot(tx, updated, before.nextSlotAt);
       await recordAudit(tx, p, { action, targetType: "schedule", targetId: updated.id, workspaceId: target.ws.id, before: auditView(before), after: auditView(updated) });
       return updated;
     });
+    if (onCluster(target.ws)) await syncCronWorkflow(row);
     return present(row, target.workflow.name);
   } catch (error) {
     throw nameTaken(error, "schedule") ?? error;
@@ -206,6 +224,7 @@ export async function deleteSchedule(p: Principal, input: z.input<typeof schedul
   const { scheduleId, ...rest } = parseInput(scheduleRef, input);
   const target = await triggerTarget(p, rest, "trigger.manage");
   const current = await findSchedule(target, scheduleId);
+  if (onCluster(target.ws)) await deleteCronWorkflow(current);
   const db = await database();
   await db.transaction(async (tx) => {
     const [deleted] = await tx.delete(schedules).where(eq(schedules.id, current.id)).returning();
@@ -239,13 +258,15 @@ export async function fireSlot(job: Pick<Job, "payload">) {
   const slot = new Date(String(job.payload.slot));
   const db = await database();
   const [found] = await db
-    .select({ row: schedules, workflow: workflows.name, tenant: { id: tenants.id, slug: tenants.slug } })
+    .select({ row: schedules, workflow: workflows.name, tenant: { id: tenants.id, slug: tenants.slug }, engine: workspaces.engine })
     .from(schedules)
     .innerJoin(workflows, and(eq(workflows.id, schedules.workflowId), isNull(workflows.deletedAt)))
     .innerJoin(tenants, eq(tenants.id, schedules.tenantId))
+    .innerJoin(workspaces, eq(workspaces.id, schedules.workspaceId))
     .where(eq(schedules.id, String(job.payload.scheduleId)));
-  // a slot that is no longer next was fired already, or the schedule was changed, paused or deleted
-  if (!found || found.row.paused || iso(found.row.nextSlotAt) !== slot.toISOString()) return;
+  // a slot that is no longer next was fired already, or the schedule was changed, paused or deleted;
+  // on the argo engine Argo fires it
+  if (!found || found.row.paused || iso(found.row.nextSlotAt) !== slot.toISOString() || onCluster({ engine: found.engine })) return;
   const { row } = found;
   const now = clock().now();
   const latest = slotAtOrBefore(cronSpec(row), now);
