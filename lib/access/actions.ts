@@ -1,7 +1,22 @@
-import type { WorkspaceRole } from "@/db/schema";
+import type { GRANT_LEVELS, WorkspaceRole } from "@/db/schema";
 
 /** Everything that can be done, as data. `can()` reads these tables; nothing else decides. */
-export const TENANT_ACTIONS = ["workspace.list", "workspace.create", "workspace.govern", "client.read", "client.manage", "audit.read", "user.manage"] as const;
+export const TENANT_ACTIONS = [
+  "workspace.list",
+  "workspace.create",
+  "workspace.govern",
+  "client.read",
+  "client.manage",
+  "audit.read",
+  "user.manage",
+  "user.list",
+  "app.list",
+  "app.create",
+  "bucket.list",
+  "bucket.create",
+  "task.list",
+  "task.retry",
+] as const;
 export const WORKSPACE_ACTIONS = [
   "workspace.read",
   "workspace.update",
@@ -16,9 +31,18 @@ export const WORKSPACE_ACTIONS = [
   "run.start",
   "trigger.manage",
 ] as const;
+/** Actions on one app: its admins read and change it; deleting it is the platform admins' (the seed's Control Panel). */
+export const APP_ACTIONS = ["app.read", "app.update", "app.delete"] as const;
+/** Actions on one bucket: the level of the caller's own grant decides. */
+export const BUCKET_ACTIONS = ["bucket.read", "bucket.update", "bucket.delete"] as const;
+/** Actions on one user's cloud identity (IAM role and bucket grants): the user and platform admins. */
+export const USER_ACTIONS = ["user.read"] as const;
 export type TenantAction = (typeof TENANT_ACTIONS)[number];
 export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
-export type Action = TenantAction | WorkspaceAction;
+export type AppAction = (typeof APP_ACTIONS)[number];
+export type BucketAction = (typeof BUCKET_ACTIONS)[number];
+export type UserAction = (typeof USER_ACTIONS)[number];
+export type Action = TenantAction | WorkspaceAction | AppAction | BucketAction | UserAction;
 
 const VIEWER: WorkspaceAction[] = ["workspace.read", "member.read", "workflow.read", "secret.list", "run.read", "run.start"];
 /** `trigger.manage`: schedules, webhooks and event bindings start runs without a person, so editors decide them. */
@@ -28,7 +52,17 @@ const ADMIN: WorkspaceAction[] = [...EDITOR, "workspace.update", "workspace.arch
 export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAction[]> = { viewer: VIEWER, editor: EDITOR, admin: ADMIN };
 
 /** Tenant actions open to every signed-in principal of the tenant; the rest need the platform admin role. */
-export const TENANT_ACTIONS_FOR_EVERYONE: readonly TenantAction[] = ["workspace.list"];
+export const TENANT_ACTIONS_FOR_EVERYONE: readonly TenantAction[] = ["workspace.list", "app.list", "bucket.list", "task.list", "task.retry"];
+
+/** What an app's own admins may do; platform admins may do every app action. Other members only list apps. */
+export const APP_ADMIN_ACTIONS: readonly AppAction[] = ["app.read", "app.update"];
+
+/** Bucket actions by the caller's grant level: readonly and readwrite differ in the data, not in Sluice. */
+export const BUCKET_LEVEL_ACTIONS: Record<(typeof GRANT_LEVELS)[number], readonly BucketAction[]> = {
+  readonly: ["bucket.read"],
+  readwrite: ["bucket.read"],
+  admin: ["bucket.read", "bucket.update", "bucket.delete"],
+};
 
 export const SCOPES = [
   "workspaces:read",
@@ -40,6 +74,8 @@ export const SCOPES = [
   "audit:read",
   "runs:read",
   "runs:write",
+  "apps:read",
+  "apps:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -53,4 +89,6 @@ export const SCOPE_ACTIONS: Record<Scope, readonly Action[]> = {
   "audit:read": ["audit.read"],
   "runs:read": ["run.read", "workflow.read"],
   "runs:write": ["run.start", "trigger.manage"],
+  "apps:read": ["app.list", "app.read", "bucket.list", "bucket.read", "user.list", "user.read", "task.list"],
+  "apps:write": ["app.create", "app.update", "app.delete", "bucket.create", "bucket.update", "bucket.delete", "task.retry"],
 };

@@ -1,16 +1,25 @@
-import type { WorkspaceRole } from "@/db/schema";
+import type { GRANT_LEVELS, WorkspaceRole } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { ALL_SCOPES_MARKER } from "@/lib/auth/principal";
 import { recordDenied } from "@/lib/audit/denied";
 import { forbidden, notFound } from "@/lib/errors";
 import {
+  APP_ACTIONS,
+  APP_ADMIN_ACTIONS,
+  BUCKET_ACTIONS,
+  BUCKET_LEVEL_ACTIONS,
   SCOPE_ACTIONS,
+  TENANT_ACTIONS,
   TENANT_ACTIONS_FOR_EVERYONE,
+  USER_ACTIONS,
   WORKSPACE_ACTIONS,
   WORKSPACE_ROLE_ACTIONS,
   type Action,
+  type AppAction,
+  type BucketAction,
   type Scope,
   type TenantAction,
+  type UserAction,
   type WorkspaceAction,
 } from "./actions";
 import { roleFromRules } from "./rules";
@@ -46,28 +55,71 @@ export function workspaceVisible(p: Principal, ws: WorkspaceGuard) {
   return p.tenantId === ws.tenantId && (!ws.hidden || workspaceAccess(p, ws) !== "none");
 }
 
-function isWorkspaceAction(action: Action): action is WorkspaceAction {
-  return (WORKSPACE_ACTIONS as readonly string[]).includes(action);
+/** An app for access decisions: whether the caller is one of its admins. */
+export type AppGuard = { tenantId: string; appAdmin: boolean };
+/** A bucket for access decisions: the level of the caller's own grant on it, if any. */
+export type BucketGuard = { tenantId: string; grantLevel: (typeof GRANT_LEVELS)[number] | null };
+/** A user whose cloud identity is asked about. */
+export type UserGuard = { tenantId: string; userId: string };
+export type Target = { tenantId: string } | WorkspaceGuard | AppGuard | BucketGuard | UserGuard;
+
+const isIn =
+  <A extends Action>(actions: readonly A[]) =>
+  (action: Action): action is A =>
+    (actions as readonly Action[]).includes(action);
+const isTenantAction = isIn<TenantAction>(TENANT_ACTIONS);
+const isWorkspaceAction = isIn<WorkspaceAction>(WORKSPACE_ACTIONS);
+const isAppAction = isIn<AppAction>(APP_ACTIONS);
+const isBucketAction = isIn<BucketAction>(BUCKET_ACTIONS);
+const isUserAction = isIn<UserAction>(USER_ACTIONS);
+
+/** Whether the caller may know the bucket exists: only through a grant of its own (or as platform admin). */
+export function bucketVisible(p: Principal, bucket: BucketGuard) {
+  return p.tenantId === bucket.tenantId && (isPlatformAdmin(p) || bucket.grantLevel !== null);
 }
 
-/** The one access decision. Tenant actions take the tenant id; workspace actions the workspace. */
-export function can(p: Principal, action: Action, target: { tenantId: string } | WorkspaceGuard): boolean {
+function isSelf(p: Principal, user: UserGuard) {
+  return p.kind === "user" && p.id === user.userId;
+}
+
+/**
+ * The one access decision. Tenant actions take the tenant id; workspace, app, bucket and user actions
+ * the guard of their object.
+ */
+export function can(p: Principal, action: Action, target: Target): boolean {
   if (p.tenantId !== target.tenantId || !scopeAllows(p, action)) return false;
   if (isWorkspaceAction(action)) {
     const access = workspaceAccess(p, target as WorkspaceGuard);
     return access !== "none" && WORKSPACE_ROLE_ACTIONS[access].includes(action);
   }
-  return TENANT_ACTIONS_FOR_EVERYONE.includes(action as TenantAction) || isPlatformAdmin(p);
+  if (isPlatformAdmin(p)) return true;
+  if (isAppAction(action)) return (target as AppGuard).appAdmin && APP_ADMIN_ACTIONS.includes(action);
+  if (isBucketAction(action)) {
+    const level = (target as BucketGuard).grantLevel;
+    return level !== null && BUCKET_LEVEL_ACTIONS[level].includes(action);
+  }
+  if (isUserAction(action)) return isSelf(p, target as UserGuard);
+  return TENANT_ACTIONS_FOR_EVERYONE.includes(action as TenantAction);
+}
+
+/** Whether a refusal hides the object (404): another tenant's, a workspace not entered, a bucket without a grant, another user. */
+function hiddenFrom(p: Principal, action: Action, target: Target) {
+  if (p.tenantId !== target.tenantId) return true;
+  if (isWorkspaceAction(action)) return workspaceAccess(p, target as WorkspaceGuard) === "none";
+  if (isBucketAction(action)) return !bucketVisible(p, target as BucketGuard);
+  if (isUserAction(action)) return !isPlatformAdmin(p) && !isSelf(p, target as UserGuard);
+  return false;
 }
 
 /**
- * Throws unless allowed. A workspace the caller may not enter is a 404 (nothing about it leaks);
- * one it may enter but not act on is a 403, as is a missing token scope.
+ * Throws unless allowed. A workspace the caller may not enter is a 404 (nothing about it leaks), as is
+ * a bucket it holds no grant on and another user's cloud identity; one it may see but not act on is a
+ * 403, as is a missing token scope. Apps are listed to every member, so their refusals are 403s.
  */
-export function authorize(p: Principal, action: Action, target: { tenantId: string; id?: string } | WorkspaceGuard, what = "workspace") {
+export function authorize(p: Principal, action: Action, target: Target & { id?: string }, what = "workspace") {
   if (can(p, action, target)) return;
-  const hidden = p.tenantId !== target.tenantId || (isWorkspaceAction(action) && workspaceAccess(p, target as WorkspaceGuard) === "none");
-  recordDenied(p, action, target as { tenantId: string; id?: string }, hidden ? 404 : 403, isWorkspaceAction(action) ? what : "tenant");
+  const hidden = hiddenFrom(p, action, target);
+  recordDenied(p, action, target, hidden ? 404 : 403, isTenantAction(action) ? "tenant" : what);
   if (hidden) throw notFound(what);
   if (!scopeAllows(p, action)) throw forbidden(`This token lacks a scope that allows ${action}.`);
   throw forbidden(`Your role does not allow ${action}.`);

@@ -6,10 +6,13 @@ import * as workflows from "@/lib/workflows/endpoints";
 import * as workspaces from "@/lib/workspaces/endpoints";
 import * as runs from "@/lib/engine/runs/endpoints";
 import * as triggers from "@/lib/engine/triggers/endpoints";
+import * as apps from "@/lib/apps/endpoints";
+import * as buckets from "@/lib/buckets/endpoints";
+import * as tasks from "@/lib/tasks/endpoints";
 import type { Endpoint } from "./endpoint";
 
 /** Every REST endpoint, in the order the reference shows them. New domains add their module here. */
-export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, clients, audit };
+export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, apps, buckets, tasks, clients, audit };
 
 export function allEndpoints(): Endpoint[] {
   return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { vi } from "vitest";
+import "@/lib/apps/tasks";
 import type { Principal } from "@/lib/auth/principal";
 import { testTenant, testUser } from "@/lib/testing/fixtures";
 import type { Step, WorkflowSpec } from "@/lib/workflows/model";

@@ -8,6 +8,11 @@ import { createSchedule } from "@/lib/engine/triggers/schedules";
 import { createWebhook } from "@/lib/engine/triggers/webhooks";
 import { signingKey } from "@/lib/auth/keys";
 import { revokeClient } from "@/lib/clients/service";
+import { putParameter } from "@/lib/apps/parameters";
+import { createApp } from "@/lib/apps/service";
+import { bucketPrefix } from "@/lib/apps/cloud-names";
+import { grantBucket } from "@/lib/buckets/grants";
+import { createBucket } from "@/lib/buckets/service";
 import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
 import { createWorkflow, saveWorkflow } from "@/lib/workflows/service";
 import { diamond } from "@/lib/workflows/spec.testing";
@@ -60,6 +65,13 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   const webhook = await createWebhook(operator, { ...triggerOf, name: "fuzz-hook" });
   const binding = await createEventTrigger(operator, { ...triggerOf, eventType: "fuzz.event" });
 
+  // an app with a parameter, a bucket granted to it and to the user, and their (queued, never run) tasks
+  const { app, task: appTask } = await createApp(operator, { name: "fuzz-app", workspaceId: open.id, admins: [user.id] });
+  await putParameter(operator, { appId: app.id, name: "FUZZ_PARAMETER", value: "fuzz-parameter-value" });
+  const bucket = await createBucket(operator, { name: `${bucketPrefix(tenant.slug)}fuzz`, workspaceId: open.id, classification: "internal" });
+  const { grant } = await grantBucket(operator, { bucketId: bucket.id, principal: { kind: "app", id: app.id }, level: "readonly", prefixes: ["raw/"] });
+  await grantBucket(operator, { bucketId: bucket.id, principal: { kind: "user", id: user.id }, level: "admin" });
+
   const claims = { iss: authConfig.issuer(), aud: authConfig.audience(), sub: admin.client.id, scope: SCOPES.join(" ") };
   const key = await signingKey();
   const foreignKey = await generateKeyPair("ES256");
@@ -80,6 +92,12 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
       "webhooks/webhookId": [webhook.id],
       "triggers/triggerId": [binding.id],
       "hooks/id": [webhook.id, "00000000-0000-4000-8000-000000000000"],
+      "apps/id": [app.id, "00000000-0000-4000-8000-000000000000"],
+      "parameters/name": ["FUZZ_PARAMETER", "MISSING"],
+      "buckets/id": [bucket.id, "00000000-0000-4000-8000-000000000000"],
+      "grants/grantId": [grant.id, "00000000-0000-4000-8000-000000000000"],
+      "users/id": [user.id, "00000000-0000-4000-8000-000000000000"],
+      "tasks/id": [appTask.id, "00000000-0000-4000-8000-000000000000"],
     },
     authorization: {
       admin: `Bearer ${admin.token}`,

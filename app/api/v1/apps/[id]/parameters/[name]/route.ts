@@ -1,0 +1,3 @@
+import { deleteParameter } from "@/lib/apps/endpoints";
+
+export const DELETE = deleteParameter.handle;

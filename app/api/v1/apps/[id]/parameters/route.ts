@@ -1,0 +1,4 @@
+import { listParameters, putParameter } from "@/lib/apps/endpoints";
+
+export const GET = listParameters.handle;
+export const POST = putParameter.handle;

@@ -1,0 +1,3 @@
+import { revokeGrant } from "@/lib/buckets/endpoints";
+
+export const DELETE = revokeGrant.handle;

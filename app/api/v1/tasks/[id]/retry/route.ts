@@ -1,0 +1,3 @@
+import { retryTask } from "@/lib/tasks/endpoints";
+
+export const POST = retryTask.handle;

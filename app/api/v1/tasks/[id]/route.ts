@@ -1,0 +1,3 @@
+import { getTask } from "@/lib/tasks/endpoints";
+
+export const GET = getTask.handle;

@@ -1,0 +1,3 @@
+import { listTasks } from "@/lib/tasks/endpoints";
+
+export const GET = listTasks.handle;

@@ -1,0 +1,3 @@
+import { getUserGrants } from "@/lib/buckets/endpoints";
+
+export const GET = getUserGrants.handle;
