@@ -96,6 +96,7 @@ export async function updateBucket(p: Principal, input: z.input<typeof updateInp
   const bucket = await enterBucket(p, id, "bucket.update");
   const workspace = workspaceId === undefined ? undefined : await workspaceInBody(p, workspaceId);
   const db = await database();
+  if (!classification && !workspace) return presentBucket(db, bucket);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(buckets)
