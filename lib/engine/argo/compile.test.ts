@@ -18,7 +18,7 @@ describe("compiling runs for the cluster", () => {
     const imported = fromArgo(readFileSync(path.join(ARGO_EXAMPLES_DIR, file), "utf8"));
     const input = { workflowName: imported.name, spec: imported.spec, callees: new Map(), inputs: {}, namespace: "team-a", secretName: runSecretName(RUN_ID) };
     const name = workflowNameFor({ id: RUN_ID, workflowName: imported.name });
-    const workflow = compileWorkflow(input, name, { [RUN_LABEL]: RUN_ID });
+    const { manifest: workflow } = compileWorkflow(input, name, { [RUN_LABEL]: RUN_ID });
     expect(argoSchemaErrors(workflow, "Workflow")).toEqual([]);
     expect(workflow.metadata).toMatchObject({ name, namespace: "team-a", labels: { [RUN_LABEL]: RUN_ID, "app.kubernetes.io/managed-by": "sluice" } });
     expect(workflow.metadata).not.toHaveProperty("generateName");
@@ -56,7 +56,8 @@ describe("compiling runs for the cluster", () => {
     });
     const inputs = { region: "us", token: "api-token", count: 3 };
     expect(secretsUsed(spec, inputs, new Map())).toEqual(["api-token", "db-password"]);
-    const workflow = compileWorkflow({ workflowName: "load", spec, callees: new Map(), inputs, namespace: "team-a", secretName: "sluice-run-x" }, "load-1", {});
+    const { manifest: workflow, warnings } = compileWorkflow({ workflowName: "load", spec, callees: new Map(), inputs, namespace: "team-a", secretName: "sluice-run-x" }, "load-1", {});
+    expect(warnings).toEqual([]);
     expect(argoSchemaErrors(workflow, "Workflow")).toEqual([]);
     expect(workflow.spec.arguments?.parameters).toEqual([
       { name: "region", value: "us" },

@@ -1,4 +1,4 @@
-import { exportToArgo, literalText } from "@/lib/workflows/argo/export";
+import { exportToArgo, literalText, type ArgoExportWarning } from "@/lib/workflows/argo/export";
 import type { ArgoManifest, ArgoWorkflowSpec } from "@/lib/workflows/argo/types";
 import { exitGraph, specGraph, stepSources, walkGraphs } from "@/lib/workflows/graph";
 import type { Graph, WorkflowSpec } from "@/lib/workflows/model";
@@ -28,9 +28,9 @@ export type CompileInput = {
 export type RunWorkflowSpec = ArgoWorkflowSpec & { serviceAccountName?: string };
 export type CompiledWorkflow = Omit<ArgoManifest, "spec"> & { spec: RunWorkflowSpec };
 
-/** The Workflow of a run, named `name` and labelled with `labels` (plus Sluice's own). */
-export function compileWorkflow(input: CompileInput, name: string, labels: Record<string, string>): CompiledWorkflow {
-  const { manifest } = exportToArgo(input.workflowName, input.spec, {
+/** The Workflow of a run, named `name` and labelled with `labels` (plus Sluice's own), and what the export could not carry over. */
+export function compileWorkflow(input: CompileInput, name: string, labels: Record<string, string>): { manifest: CompiledWorkflow; warnings: ArgoExportWarning[] } {
+  const { manifest, warnings } = exportToArgo(input.workflowName, input.spec, {
     kind: "Workflow",
     namespace: input.namespace,
     resolveCall: (workflow, version) => input.callees.get(`${workflow}@${version}`),
@@ -47,7 +47,7 @@ export function compileWorkflow(input: CompileInput, name: string, labels: Recor
   }
   const serviceAccount = argoSettings().serviceAccount;
   if (serviceAccount) spec.serviceAccountName = serviceAccount;
-  return {
+  const compiled: CompiledWorkflow = {
     ...manifest,
     metadata: {
       ...metadata,
@@ -57,6 +57,7 @@ export function compileWorkflow(input: CompileInput, name: string, labels: Recor
     },
     spec,
   };
+  return { manifest: compiled, warnings };
 }
 
 /**

@@ -105,7 +105,10 @@ export class ArgoController {
       return;
     }
     this.leader = true;
-    if (installationEngine() === "argo") this.informer ??= await startWorkspaceInformer();
+    if (installationEngine() === "argo" && !this.informer) {
+      // runs go on without it; it is started again next round
+      this.informer = await startWorkspaceInformer().catch((error) => void log().error({ err: error }, "starting the workspace ConfigMap informer failed"));
+    }
     await dispatchQueuedRuns();
     await this.watchNamespaces();
     await this.escalateStops();

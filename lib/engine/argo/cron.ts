@@ -2,9 +2,11 @@ import { and, eq, sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { runs, runSteps, schedules, tenants, workflows, workspaces, type OverlapPolicy } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
+import { describePrincipal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { ARGO_API_VERSION } from "@/lib/workflows/argo/types";
 import { insertRun } from "../local/submit";
+import { triggerPrincipal } from "../triggers/principal";
 import type { RunRow } from "../local/transitions";
 import { compileWorkflow, secretsUsed, type RunWorkflowSpec } from "./compile";
 import { clusterUnavailable, cronWorkflowsOf, kube, kubeStatus, MERGE_PATCH, unlessNotFound, workflowsOf } from "./kube";
@@ -64,7 +66,7 @@ export function compileCronWorkflow(input: CronInput): CronWorkflowManifest {
   const { schedule, namespace } = input;
   const name = cronWorkflowName(schedule.id);
   const labels = { [SCHEDULE_LABEL]: schedule.id, [WORKFLOW_LABEL]: input.workflowName.slice(0, 63), [VERSION_LABEL]: String(input.version) };
-  const workflow = compileWorkflow(
+  const { manifest: workflow } = compileWorkflow(
     { workflowName: input.workflowName, spec: input.spec, callees: input.callees, inputs: schedule.inputs, namespace, secretName: scheduleSecretName(schedule.id) },
     name,
     labels,
@@ -163,6 +165,8 @@ export async function adoptScheduledRun(wf: ArgoWorkflowObject): Promise<RunRow 
   const version = Number(wf.metadata.labels?.[VERSION_LABEL]) || schedule.version || workflow.latestVersion;
   const defs = await runDefinitions({ workspaceId: schedule.workspaceId, workflowId: workflow.id, workflowVersion: version });
   const scheduledAt = wf.metadata.annotations?.[SCHEDULED_TIME_ANNOTATION];
+  const [tenant] = await db.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(eq(tenants.id, schedule.tenantId));
+  const starter = triggerPrincipal(tenant, "schedule", schedule);
   const run = await db.transaction(async (tx) => {
     const created = await insertRun(tx, {
       tenantId: schedule.tenantId,
@@ -173,9 +177,9 @@ export async function adoptScheduledRun(wf: ArgoWorkflowObject): Promise<RunRow 
       inputs: schedule.inputs,
       trigger: "schedule",
       triggerRef: schedule.id,
-      startedByKind: "system",
-      startedById: schedule.id,
-      startedByName: `schedule ${schedule.name}`,
+      startedByKind: starter.kind,
+      startedById: starter.id,
+      startedByName: describePrincipal(starter),
     });
     const [row] = await tx
       .update(runs)
@@ -187,12 +191,7 @@ export async function adoptScheduledRun(wf: ArgoWorkflowObject): Promise<RunRow 
       .update(schedules)
       .set({ lastRunId: row.id, ...(scheduledAt && !Number.isNaN(Date.parse(scheduledAt)) ? { lastSlotAt: new Date(scheduledAt) } : {}) })
       .where(eq(schedules.id, schedule.id));
-    const [tenant] = await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, schedule.tenantId));
-    await recordAudit(
-      tx,
-      { kind: "system", id: schedule.id, subject: "schedule", name: `schedule ${schedule.name}`, tenantId: schedule.tenantId, tenantSlug: tenant.slug, roles: [], groups: [], scopes: [] },
-      { action: "run.start", targetType: "run", targetId: row.id, workspaceId: row.workspaceId, after: { workflow: workflow.name, version, trigger: "schedule", workflowRef: ref } },
-    );
+    await recordAudit(tx, starter, { action: "run.start", targetType: "run", targetId: row.id, workspaceId: row.workspaceId, after: { workflow: workflow.name, version, trigger: "schedule", workflowRef: ref } });
     return row;
   });
   await kube()

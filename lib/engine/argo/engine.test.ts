@@ -55,6 +55,8 @@ beforeAll(async () => {
     ],
   });
   controller = await startArgoController();
+  // the namespace is watched before anything happens in it, so every change after comes as an event
+  await eventually(() => expect(kube.watchRequests("workflows", namespace).length).toBeGreaterThan(0));
 });
 
 afterAll(async () => {
@@ -111,6 +113,8 @@ describe("the argo engine", () => {
 
     // the watch connection drops: the watch resumes from the last resource version it handled
     const lastSeen = kube.get("workflows", namespace, name)!.metadata.resourceVersion!;
+    const cursor = async () => (await db.select().from(runs).where(eq(runs.id, started.id)))[0].engineCursor;
+    await eventually(async () => expect(await cursor()).toBe(lastSeen));
     const watchesBefore = kube.watchRequests("workflows", namespace).length;
     kube.dropWatches();
     kube.printLog(namespace, "etl-extract-0", "exit 1");
@@ -128,7 +132,7 @@ describe("the argo engine", () => {
     await eventually(() => expect(kube.watchRequests("workflows", namespace).length).toBeGreaterThan(watchesBefore));
     expect(kube.watchRequests("workflows", namespace).slice(watchesBefore)[0].query.get("resourceVersion")).toBe(lastSeen);
     await eventually(async () => expect(stepByKey(await getRun(fx.admin, { workspaceId: fx.workspaceId, runId: started.id }), "extract").attempt).toBe(2));
-    expect((await db.select().from(runs).where(eq(runs.id, started.id)))[0].engineCursor).toBe(kube.get("workflows", namespace, name)!.metadata.resourceVersion);
+    expect(await cursor()).toBe(kube.get("workflows", namespace, name)!.metadata.resourceVersion);
 
     // the second attempt's log stream closes early and is read on without repeating a line
     kube.addPod(namespace, "etl-extract-1", name, "n-extract-1");
@@ -217,6 +221,16 @@ describe("the argo engine", () => {
     const run = await waitForRun(fx.admin, fx.workspaceId, started.id, 10_000);
     expect(run).toMatchObject({ state: "failed", error: `The cluster refused to create the workflow: ${message}` });
     expect(kube.list("workflows", namespace).some((wf) => wf.metadata.labels?.["sluice.dev/run"] === started.id)).toBe(false);
+  });
+
+  it("says in the run's log what the Argo export could not carry over", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "rounded", { steps: [sh("a", "true", { retry: { limit: 1, on: "OnFailure", backoff: { duration: "1s", factor: 1.5 } } })] });
+    const started = await startRun(fx.admin, { workspaceId: fx.workspaceId, workflow: "rounded", trigger: "api" });
+    // the warnings are written with the run's start, once the Workflow was created
+    await eventually(async () => expect((await getRun(fx.admin, { workspaceId: fx.workspaceId, runId: started.id })).state).toBe("running"));
+    const { items } = await listLogs(fx.admin, { workspaceId: fx.workspaceId, runId: started.id });
+    expect(items.map((chunk) => [chunk.stream, chunk.text])).toEqual([["system", 'Argo: step a: Backoff factor 1.5 of step "a" is rounded to 2: Argo takes whole factors.\n']]);
+    await cancelRun(fx.admin, { workspaceId: fx.workspaceId, runId: started.id });
   });
 
   it("keeps a schedule as a CronWorkflow (create, change, delete) and records the Workflows it starts as runs", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { V1ConfigMap } from "@kubernetes/client-node";
 import { normalizeRules } from "@/lib/access/rules";
 import { workspaceName } from "@/lib/workspaces/schema";
@@ -12,6 +13,8 @@ import { TENANT_LABEL } from "./names";
  */
 
 export const COMPONENT_LABEL = "app.kubernetes.io/component";
+/** A digest of the workspace keys as Sluice wrote them: a ConfigMap that still matches it is Sluice's own write. */
+export const WRITTEN_ANNOTATION = "sluice.dev/written";
 export const WORKSPACE_CONFIG = "workspace-config";
 export const WORKSPACE_CONFIG_SELECTOR = `${COMPONENT_LABEL}=${WORKSPACE_CONFIG}`;
 
@@ -28,7 +31,17 @@ export type WorkspaceConfig = {
   hidden: boolean;
   /** the tenant Sluice wrote it for; Flowify's own ConfigMaps have none */
   tenantSlug: string | undefined;
+  /** unchanged since Sluice wrote it (its workspace has these values already, or newer ones) */
+  writtenBySluice: boolean;
 };
+
+const WORKSPACE_KEYS = ["roles", "projectName", "description", "hideForUnauthorized"] as const;
+
+function digest(data: Record<string, string>): string {
+  return createHash("sha256")
+    .update(JSON.stringify(WORKSPACE_KEYS.map((key) => data[key] ?? null)))
+    .digest("hex");
+}
 
 /** Flowify's `getAccessTokens`: undefined when the text is not a list of roles or of role lists. */
 export function parseFlowifyRoles(text: string): string[][] | undefined {
@@ -70,11 +83,18 @@ export function readWorkspaceConfig(cm: V1ConfigMap): WorkspaceConfig | undefine
     accessRules,
     hidden,
     tenantSlug: cm.metadata?.labels?.[TENANT_LABEL],
+    writtenBySluice: cm.metadata?.annotations?.[WRITTEN_ANNOTATION] === digest(data),
   };
 }
 
 /** The ConfigMap of a workspace, as Flowify writes one (plus the description and Sluice's tenant). */
 export function workspaceConfigMap(ws: { name: string; description: string; accessRules: string[][]; hidden: boolean }, namespace: string, configNamespace: string, tenantSlug: string): V1ConfigMap {
+  const data = {
+    roles: formatFlowifyRoles(ws.accessRules),
+    projectName: ws.name,
+    description: ws.description,
+    hideForUnauthorized: String(ws.hidden),
+  };
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -82,12 +102,8 @@ export function workspaceConfigMap(ws: { name: string; description: string; acce
       name: namespace,
       namespace: configNamespace,
       labels: { [COMPONENT_LABEL]: WORKSPACE_CONFIG, "app.kubernetes.io/part-of": "flowify", [TENANT_LABEL]: tenantSlug },
+      annotations: { [WRITTEN_ANNOTATION]: digest(data) },
     },
-    data: {
-      roles: formatFlowifyRoles(ws.accessRules),
-      projectName: ws.name,
-      description: ws.description,
-      hideForUnauthorized: String(ws.hidden),
-    },
+    data,
   };
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, sql } from "drizzle-orm";
 import { database } from "@/db/client";
-import { runs, runSteps, tenants, workspaces } from "@/db/schema";
+import { runLogs, runs, runSteps, tenants, workspaces } from "@/db/schema";
 import { log } from "@/lib/log/logger";
 import type { RunRow } from "../local/transitions";
 import { shutdownWorkflow } from "./cancel";
@@ -94,7 +94,7 @@ async function dispatch(run: RunRow): Promise<void> {
   }
   const name = workflowNameFor(run);
   const labels = { [RUN_LABEL]: run.id, [WORKFLOW_LABEL]: run.workflowName.slice(0, 63), [VERSION_LABEL]: String(run.workflowVersion) };
-  const manifest = compileWorkflow({ workflowName: run.workflowName, spec: defs.spec, callees: defs.callees, inputs: run.inputs, namespace, secretName }, name, labels);
+  const { manifest, warnings } = compileWorkflow({ workflowName: run.workflowName, spec: defs.spec, callees: defs.callees, inputs: run.inputs, namespace, secretName }, name, labels);
   const { custom } = kube();
   await cluster("store the run's secrets", () => putSecret(secretManifest(secretName, namespace, values, { [RUN_LABEL]: run.id })));
   let created: ArgoWorkflowObject;
@@ -112,6 +112,10 @@ async function dispatch(run: RunRow): Promise<void> {
       .where(and(eq(runs.id, run.id), eq(runs.state, "queued")))
       .returning();
     if (!row) return false;
+    if (warnings.length > 0) {
+      const text = warnings.map((w) => `Argo: ${w.step ? `step ${w.step.join("/")}: ` : ""}${w.message}\n`).join("");
+      await tx.insert(runLogs).values({ runId: run.id, stream: "system", text });
+    }
     if (defs.spec.steps.length > 0) {
       await tx
         .insert(runSteps)

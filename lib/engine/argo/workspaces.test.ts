@@ -91,6 +91,9 @@ afterAll(async () => {
   resetKube();
 });
 
+const namespaceOfWorkspace = async (id: string) => (await database().then((db) => db.select().from(workspaces).where(eq(workspaces.id, id))))[0].namespace;
+const namespaceOf = async (name: string) => namespaceOfWorkspace((await createWorkspace(fx.admin, { name })).id);
+
 /** Each user's access to the workspace, and whether it is listed for them. */
 async function accessTable(namespace: string) {
   const ws = await workspaceIn(namespace);
@@ -142,19 +145,18 @@ describe("Sluice's workspaces into Flowify's ConfigMaps", () => {
   ];
 
   it.each(CASES)("$name: the namespace and a ConfigMap that Flowify's rule reads as Sluice does", async (input) => {
-    const created = await createWorkspace(fx.admin, { ...input, description: `about ${input.name}` });
-    const row = (await database().then((db) => db.select().from(workspaces).where(eq(workspaces.id, created.id))))[0];
-    expect(row.namespace).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-    expect(kube.get("namespaces", null, row.namespace!)?.metadata.labels).toEqual({ "istio-injection": "enabled", "team.example/cost-centre": "42" });
-    const cm = kube.get("configmaps", CONFIG_NAMESPACE, row.namespace!)!;
+    const namespace = await namespaceOfWorkspace((await createWorkspace(fx.admin, { ...input, description: `about ${input.name}` })).id);
+    expect(namespace).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(kube.get("namespaces", null, namespace!)?.metadata.labels).toEqual({ "istio-injection": "enabled", "team.example/cost-centre": "42" });
+    const cm = kube.get("configmaps", CONFIG_NAMESPACE, namespace!)!;
     expect(cm.metadata.labels).toMatchObject({ "app.kubernetes.io/component": "workspace-config", "sluice.dev/tenant": fx.tenant.slug });
     expect(cm.data).toMatchObject({ projectName: input.name, description: `about ${input.name}`, hideForUnauthorized: String(input.hidden) });
-    expect(await accessTable(row.namespace!)).toEqual(flowifyTable(cm));
+    expect(await accessTable(namespace!)).toEqual(flowifyTable(cm));
   });
 
   it("writes a flat list as Flowify does, and rewrites the ConfigMap when the rules change", async () => {
     const ws = await createWorkspace(fx.admin, { name: "Rules Change", accessRules: ["role-x"] });
-    const namespace = (await database().then((db) => db.select().from(workspaces).where(eq(workspaces.id, ws.id))))[0].namespace!;
+    const namespace = (await namespaceOfWorkspace(ws.id))!;
     expect(kube.get("configmaps", CONFIG_NAMESPACE, namespace)!.data).toMatchObject({ roles: '["role-x"]' });
     await updateWorkspace(fx.admin, { id: ws.id, accessRules: [["role-a"], ["role-b", "role-c"]], expectedVersion: ws.version });
     const cm = kube.get("configmaps", CONFIG_NAMESPACE, namespace)!;
@@ -167,19 +169,17 @@ describe("Sluice's workspaces into Flowify's ConfigMaps", () => {
   });
 
   it("names namespaces after workspaces, clear of Kubernetes' own and of each other", async () => {
-    const namespaceOf = async (name: string) => {
-      const ws = await createWorkspace(fx.admin, { name });
-      return (await database().then((db) => db.select().from(workspaces).where(eq(workspaces.id, ws.id))))[0].namespace;
-    };
-    expect(await namespaceOf("kube-system")).toBe("ws-kube-system");
-    expect(await namespaceOf("Default")).toBe("ws-default");
-    expect(await namespaceOf("Data_Team")).toBe("data-team");
-    expect(await namespaceOf("data team")).toBe("data-team-2");
+    // namespaces are the cluster's, so unique across tenants: a database other runs used has some already
+    const suffix = Math.random().toString(36).slice(2, 8);
+    expect(await namespaceOf("kube-system")).toMatch(/^ws-kube-system(-\d+)?$/);
+    expect(await namespaceOf("Default")).toMatch(/^ws-default(-\d+)?$/);
+    expect(await namespaceOf(`Data_Team ${suffix}`)).toBe(`data-team-${suffix}`);
+    expect(await namespaceOf(`data team.${suffix}`)).toBe(`data-team-${suffix}-2`);
   });
 
   it("keeps the namespace and the ConfigMap when a workspace is archived", async () => {
     const ws = await createWorkspace(fx.admin, { name: "Old Project", accessRules: ["role-x"] });
-    const namespace = (await workspaceIn("old-project")).namespace!;
+    const namespace = (await namespaceOfWorkspace(ws.id))!;
     await archiveWorkspace(fx.admin, { id: ws.id });
     expect(kube.get("namespaces", null, namespace)).toBeDefined();
     expect(kube.get("configmaps", CONFIG_NAMESPACE, namespace)).toBeDefined();

@@ -62,7 +62,12 @@ async function writeToCluster(ws: WorkspaceRow, namespace: string, tenantSlug: s
     if (existing) {
       // keys Flowify or an operator added stay
       body.data = { ...existing.data, ...body.data };
-      body.metadata = { ...body.metadata, labels: { ...existing.metadata?.labels, ...body.metadata?.labels }, resourceVersion: existing.metadata?.resourceVersion };
+      body.metadata = {
+        ...body.metadata,
+        labels: { ...existing.metadata?.labels, ...body.metadata?.labels },
+        annotations: { ...existing.metadata?.annotations, ...body.metadata?.annotations },
+        resourceVersion: existing.metadata?.resourceVersion,
+      };
       await core.replaceNamespacedConfigMap({ name: namespace, namespace: configNamespace, body });
     } else {
       await core.createNamespacedConfigMap({ namespace: configNamespace, body });
@@ -100,37 +105,42 @@ export async function applyWorkspaceConfig(cm: V1ConfigMap): Promise<void> {
     log().warn({ configMap: cm.metadata?.name }, "a workspace ConfigMap's roles are not a JSON list of roles or of role lists; skipped (as Flowify does)");
     return;
   }
-  try {
-    await upsertFromConfig(config);
-  } catch (error) {
-    // the ConfigMap may come in before the transaction that wrote it committed: once more, then it is there
-    if ((error as { cause?: { code?: string } }).cause?.code !== "23505") throw error;
-    await upsertFromConfig(config);
+  for (let tries = 1; ; tries++) {
+    try {
+      if (await upsertFromConfig(config)) return;
+    } catch (error) {
+      // the ConfigMap of a workspace being created may come in before its transaction committed
+      if ((error as { cause?: { code?: string } }).cause?.code !== "23505") throw error;
+    }
+    if (tries === 3) throw new Error(`workspace ConfigMap ${config.namespace}: its workspace kept changing`);
   }
 }
 
-async function upsertFromConfig(config: WorkspaceConfig): Promise<void> {
+/** One try; false when the workspace changed meanwhile (then it is read again). */
+async function upsertFromConfig(config: WorkspaceConfig): Promise<boolean> {
   const db = await database();
   const [tenant] = await db.select().from(tenants).where(eq(tenants.slug, config.tenantSlug ?? argoSettings().clusterTenant));
   if (!tenant) {
     log().warn({ configMap: config.namespace, tenant: config.tenantSlug ?? argoSettings().clusterTenant }, "a workspace ConfigMap names a tenant that does not exist; skipped");
-    return;
+    return true;
   }
   const actor = clusterPrincipal(tenant);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [linked] = await tx.select().from(workspaces).where(and(eq(workspaces.tenantId, tenant.id), eq(workspaces.namespace, config.namespace)));
     const wanted = { name: config.name, description: config.description, accessRules: config.accessRules, hidden: config.hidden };
     if (linked) {
-      if (linked.archivedAt || sameConfig(linked, wanted)) return;
+      // Sluice's own writes come back as events too, possibly after newer ones: they change nothing
+      if (linked.archivedAt || config.writtenBySluice || sameConfig(linked, wanted)) return true;
       const [named] = await tx.select({ id: workspaces.id }).from(workspaces).where(and(eq(workspaces.tenantId, tenant.id), eq(workspaces.name, wanted.name)));
       const changes = named && named.id !== linked.id ? { ...wanted, name: linked.name } : wanted;
       const [row] = await tx
         .update(workspaces)
         .set({ ...changes, version: sql`${workspaces.version} + 1`, updatedAt: new Date() })
-        .where(eq(workspaces.id, linked.id))
+        .where(and(eq(workspaces.id, linked.id), eq(workspaces.version, linked.version)))
         .returning();
+      if (!row) return false;
       await recordAudit(tx, actor, { action: "workspace.update", targetType: "workspace", targetId: row.id, workspaceId: row.id, before: snapshot(linked), after: snapshot(row) });
-      return;
+      return true;
     }
     // a workspace of that name that is not in the cluster yet is the same workspace
     const [named] = await tx.select().from(workspaces).where(and(eq(workspaces.tenantId, tenant.id), eq(workspaces.name, wanted.name)));
@@ -138,14 +148,16 @@ async function upsertFromConfig(config: WorkspaceConfig): Promise<void> {
       const [row] = await tx
         .update(workspaces)
         .set({ ...wanted, namespace: config.namespace, version: sql`${workspaces.version} + 1`, updatedAt: new Date() })
-        .where(eq(workspaces.id, named.id))
+        .where(and(eq(workspaces.id, named.id), eq(workspaces.version, named.version)))
         .returning();
+      if (!row) return false;
       await recordAudit(tx, actor, { action: "workspace.update", targetType: "workspace", targetId: row.id, workspaceId: row.id, before: snapshot(named), after: { ...snapshot(row), namespace: row.namespace } });
-      return;
+      return true;
     }
     const name = named ? config.namespace : wanted.name;
     const [row] = await tx.insert(workspaces).values({ tenantId: tenant.id, ...wanted, name, namespace: config.namespace }).returning();
     await recordAudit(tx, actor, { action: "workspace.create", targetType: "workspace", targetId: row.id, workspaceId: row.id, after: { ...snapshot(row), namespace: row.namespace } });
+    return true;
   });
 }
 
