@@ -52,18 +52,22 @@ export class RunsClient {
     return this.request("GET", `/runs/${runId}`);
   }
 
-  /** Polls the run every `intervalMs` until it ends; throws unless it succeeded. */
-  async waitForRun(runId: string, intervalMs: number, timeoutMs = 600_000): Promise<RunDetail> {
+  /** Polls the run every `intervalMs` until it ends, whatever its end. */
+  async waitForEnd(runId: string, intervalMs: number, timeoutMs = 600_000): Promise<RunDetail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const run = await this.getRun(runId);
-      if (isEnded(run)) {
-        if (run.state !== "succeeded") throw new Error(`run ${runId} of ${run.workflow.name} ended ${run.state}: ${run.error}`);
-        return run;
-      }
+      if (isEnded(run)) return run;
       if (Date.now() > deadline) throw new Error(`run ${runId} of ${run.workflow.name} is still ${run.state} after ${timeoutMs / 1000} s`);
       await sleep(intervalMs);
     }
+  }
+
+  /** Polls the run every `intervalMs` until it ends; throws unless it succeeded. */
+  async waitForRun(runId: string, intervalMs: number, timeoutMs = 600_000): Promise<RunDetail> {
+    const run = await this.waitForEnd(runId, intervalMs, timeoutMs);
+    if (run.state !== "succeeded") throw new Error(`run ${runId} of ${run.workflow.name} ended ${run.state}: ${run.error}`);
+    return run;
   }
 
   /** Whether any run of the workflow is still queued or running (two one-item list pages). */
