@@ -42,7 +42,12 @@ export type WorkspaceAction = (typeof WORKSPACE_ACTIONS)[number];
 export type AppAction = (typeof APP_ACTIONS)[number];
 export type BucketAction = (typeof BUCKET_ACTIONS)[number];
 export type UserAction = (typeof USER_ACTIONS)[number];
-export type Action = TenantAction | WorkspaceAction | AppAction | BucketAction | UserAction;
+/** Storage (the seed's AccessManager): on an organization (a storage account), and on one of its spaces (containers). */
+export const STORAGE_ORG_ACTIONS = ["storage_org.create", "storage_org.read", "storage_org.update"] as const;
+export const SPACE_ACTIONS = ["space.read", "space.upload", "space.upload_main", "space.delete_blobs", "space.manage"] as const;
+export type StorageOrgAction = (typeof STORAGE_ORG_ACTIONS)[number];
+export type SpaceAction = (typeof SPACE_ACTIONS)[number];
+export type Action = TenantAction | WorkspaceAction | AppAction | BucketAction | UserAction | StorageOrgAction | SpaceAction;
 
 const VIEWER: WorkspaceAction[] = ["workspace.read", "member.read", "workflow.read", "secret.list", "run.read", "run.start"];
 /** `trigger.manage`: schedules, webhooks and event bindings start runs without a person, so editors decide them. */
@@ -76,6 +81,8 @@ export const SCOPES = [
   "runs:write",
   "apps:read",
   "apps:write",
+  "storage:read",
+  "storage:write",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -91,4 +98,27 @@ export const SCOPE_ACTIONS: Record<Scope, readonly Action[]> = {
   "runs:write": ["run.start", "trigger.manage"],
   "apps:read": ["app.list", "app.read", "bucket.list", "bucket.read", "user.list", "user.read", "task.list"],
   "apps:write": ["app.create", "app.update", "app.delete", "bucket.create", "bucket.update", "bucket.delete", "task.retry"],
+  "storage:read": ["storage_org.read", "space.read"],
+  "storage:write": ["storage_org.create", "storage_org.update", "space.upload", "space.upload_main", "space.delete_blobs", "space.manage"],
 };
+
+/**
+ * The seed's storage roles, as data. Organizations: `org_<org>_access` sees one, `org_all_public`
+ * sees the public ones, `org_<org>_admin` edits one. Spaces, once their organization is visible:
+ * `spc_<space>_<role>` by the table below; `spc_all_public` reads public spaces and nothing more.
+ */
+export const ORG_ALL_PUBLIC = "org_all_public";
+export const SPACE_ALL_PUBLIC = "spc_all_public";
+export const orgRole = (org: string, kind: "access" | "admin") => `org_${org}_${kind}`;
+export const SPACE_ROLES = ["user", "supplier", "trustee"] as const;
+export const spaceRole = (space: string, role: (typeof SPACE_ROLES)[number]) => `spc_${space}_${role}`;
+export const SPACE_ROLE_ACTIONS: Record<(typeof SPACE_ROLES)[number], readonly SpaceAction[]> = {
+  user: ["space.read"],
+  supplier: ["space.read", "space.upload"],
+  trustee: ["space.read", "space.upload", "space.upload_main", "space.delete_blobs"],
+};
+export const PUBLIC_SPACE_ACTIONS: readonly SpaceAction[] = ["space.read"];
+/** Every organization's space for incoming data (created with it). */
+export const LOADING_ZONE = "loadingzone";
+/** In the loading zone, whoever may upload to some space of the organization may do this (so suppliers delete there). */
+export const LOADING_ZONE_ACTIONS: readonly SpaceAction[] = ["space.read", "space.upload", "space.upload_main", "space.delete_blobs"];

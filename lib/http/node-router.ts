@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError } from "@/lib/errors";
 import { readIncomingBody } from "./body";
 import type { Endpoint } from "./endpoint";
-import { allEndpoints } from "./openapi";
+import { allEndpoints, PREFIXED_ENDPOINTS } from "./openapi";
 import { log } from "@/lib/log/logger";
 import { PEER_HEADER } from "./peer";
 import { problemResponse } from "./problem";
@@ -11,16 +11,17 @@ import { securityHeaders, servedOverHttps } from "./security-headers";
 
 /**
  * Serves token-authenticated `/api/v1` calls straight from the endpoint registry (the one that also
- * makes the OpenAPI document), in front of Next.js in the production server (scripts/serve.mjs).
+ * makes the OpenAPI document, and PREFIXED_ENDPOINTS beside it), in front of Next.js in the
+ * production server (scripts/serve.mjs).
  * The same `endpoint.handle` runs as in the app's route files; what is skipped is Next's per-request
  * routing, which cost more than the API call itself (measured with `npm run bench:api`). Calls that
  * rely on the browser session go on to Next, which owns the session.
  */
 type Route = { method: string; pattern: RegExp; params: string[]; endpoint: Endpoint };
 
-function compile(endpoint: Endpoint): Route {
+function compile(prefix: string, endpoint: Endpoint): Route {
   const params: string[] = [];
-  const source = `/api/v1${endpoint.spec.path}`
+  const source = `${prefix}${endpoint.spec.path}`
     .split(/(\{\w+\})/)
     .map((part) => {
       const param = /^\{(\w+)\}$/.exec(part);
@@ -32,7 +33,11 @@ function compile(endpoint: Endpoint): Route {
   return { method: endpoint.spec.method, pattern: new RegExp(`^${source}$`), params, endpoint };
 }
 
-const routes = allEndpoints().map(compile);
+const routes = [
+  ...allEndpoints().map((endpoint) => compile("/api/v1", endpoint)),
+  ...PREFIXED_ENDPOINTS.flatMap(({ prefix, endpoints }) => endpoints.map((endpoint) => compile(prefix, endpoint))),
+];
+const PREFIXES = ["/api/v1/", ...PREFIXED_ENDPOINTS.map(({ prefix }) => `${prefix}/`)];
 
 function decodeSegment(name: string, raw: string): string {
   try {
@@ -78,7 +83,7 @@ async function send(res: ServerResponse, response: Response, extra: Record<strin
  */
 export async function serveApi(req: IncomingMessage, res: ServerResponse, origin: string): Promise<boolean> {
   const url = new URL(req.url ?? "/", origin);
-  if (!url.pathname.startsWith("/api/v1/")) return false;
+  if (!PREFIXES.some((prefix) => url.pathname.startsWith(prefix))) return false;
   const extra = securityHeaders({ https: servedOverHttps(url.href, req.headers["x-forwarded-proto"] as string | undefined) });
   let found: ReturnType<typeof match>;
   try {

@@ -6,13 +6,23 @@ import * as workflows from "@/lib/workflows/endpoints";
 import * as workspaces from "@/lib/workspaces/endpoints";
 import * as runs from "@/lib/engine/runs/endpoints";
 import * as triggers from "@/lib/engine/triggers/endpoints";
+import * as storage from "@/lib/storage/endpoints";
+import { accessManagerEndpoints } from "@/lib/storage/access-manager";
 import * as apps from "@/lib/apps/endpoints";
 import * as buckets from "@/lib/buckets/endpoints";
 import * as tasks from "@/lib/tasks/endpoints";
 import type { Endpoint } from "./endpoint";
 
 /** Every REST endpoint, in the order the reference shows them. New domains add their module here. */
-export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, apps, buckets, tasks, clients, audit };
+export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, apps, buckets, tasks, storage, clients, audit };
+
+/**
+ * Endpoints that answer under a prefix of their own instead of /api/v1 (the seed AccessManager's
+ * paths, kept for its clients). node-router serves them like the rest; the document (whose paths are
+ * /api/v1's) leaves them out.
+ */
+export const PREFIXED_ENDPOINTS: { prefix: string; endpoints: Endpoint[] }[] = [accessManagerEndpoints];
+
 
 export function allEndpoints(): Endpoint[] {
   return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));

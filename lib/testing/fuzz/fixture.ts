@@ -16,6 +16,8 @@ import { createBucket } from "@/lib/buckets/service";
 import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
 import { createWorkflow, saveWorkflow } from "@/lib/workflows/service";
 import { diamond } from "@/lib/workflows/spec.testing";
+import { createSpace } from "@/lib/storage/spaces";
+import { testOrganization } from "@/lib/storage/testing/storage";
 import { addMember, archiveWorkspace, createWorkspace } from "@/lib/workspaces/service";
 
 /** How a fuzz case authenticates; the fixture turns each into an Authorization header (or none). */
@@ -71,6 +73,9 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   const bucket = await createBucket(operator, { name: `${bucketPrefix(tenant.slug)}fuzz`, workspaceId: open.id, classification: "internal" });
   const { grant } = await grantBucket(operator, { bucketId: bucket.id, principal: { kind: "app", id: app.id }, level: "readonly", prefixes: ["raw/"] });
   await grantBucket(operator, { bucketId: bucket.id, principal: { kind: "user", id: user.id }, level: "admin" });
+  // a storage organization on Azurite (started once for the process) with a space and its loading zone
+  await testOrganization(operator, "fuzz-org");
+  await createSpace(operator, { org: "fuzz-org", name: "fuzz-space", confidentiality: "private", workspaceId: open.id });
 
   const claims = { iss: authConfig.issuer(), aud: authConfig.audience(), sub: admin.client.id, scope: SCOPES.join(" ") };
   const key = await signingKey();
@@ -98,6 +103,8 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
       "grants/grantId": [grant.id, "00000000-0000-4000-8000-000000000000"],
       "users/id": [user.id, "00000000-0000-4000-8000-000000000000"],
       "tasks/id": [appTask.id, "00000000-0000-4000-8000-000000000000"],
+      "organizations/org": ["fuzz-org", "no-such-org"],
+      "spaces/space": ["fuzz-space", "loadingzone", "no-such-space"],
     },
     authorization: {
       admin: `Bearer ${admin.token}`,

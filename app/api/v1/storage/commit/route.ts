@@ -1,0 +1,3 @@
+import { commit } from "@/lib/storage/endpoints";
+
+export const POST = commit.handle;

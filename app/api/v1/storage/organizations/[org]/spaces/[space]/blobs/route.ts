@@ -1,0 +1,3 @@
+import { listBlobs } from "@/lib/storage/endpoints";
+
+export const GET = listBlobs.handle;

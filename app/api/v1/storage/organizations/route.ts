@@ -1,0 +1,4 @@
+import { createOrganization, listOrganizations } from "@/lib/storage/endpoints";
+
+export const GET = listOrganizations.handle;
+export const POST = createOrganization.handle;

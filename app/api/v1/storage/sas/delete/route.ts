@@ -1,0 +1,3 @@
+import { deleteSas } from "@/lib/storage/endpoints";
+
+export const POST = deleteSas.handle;

@@ -1,0 +1,3 @@
+import { readSas } from "@/lib/storage/endpoints";
+
+export const POST = readSas.handle;

@@ -1,0 +1,3 @@
+import { uploadMainSas } from "@/lib/storage/endpoints";
+
+export const POST = uploadMainSas.handle;

@@ -1,0 +1,3 @@
+import { uploadSas } from "@/lib/storage/endpoints";
+
+export const POST = uploadSas.handle;

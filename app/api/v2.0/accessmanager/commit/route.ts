@@ -1,0 +1,3 @@
+import { commit } from "@/lib/storage/access-manager";
+
+export const POST = commit.handle;

@@ -1,0 +1,3 @@
+import { remove } from "@/lib/storage/access-manager";
+
+export const POST = remove.handle;

@@ -1,0 +1,3 @@
+import { read } from "@/lib/storage/access-manager";
+
+export const POST = read.handle;

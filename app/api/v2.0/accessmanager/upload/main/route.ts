@@ -1,0 +1,3 @@
+import { uploadMain } from "@/lib/storage/access-manager";
+
+export const POST = uploadMain.handle;

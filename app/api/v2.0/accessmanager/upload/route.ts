@@ -1,0 +1,3 @@
+import { upload } from "@/lib/storage/access-manager";
+
+export const POST = upload.handle;
