@@ -214,6 +214,30 @@ describe("the argo engine", () => {
     ]);
   });
 
+  it("ends a run whose pod never started, without waiting for a log that never comes", async () => {
+    const started = await startRun(fx.admin, { workspaceId: fx.workspaceId, workflow: "etl", trigger: "api" });
+    const { metadata } = await submitted(started.id);
+    const name = metadata.name;
+    kube.setStatus(namespace, name, status("Running", [node(name, name, "DAG", "Running", { displayName: name }), node("i-extract", `${name}.extract`, "Pod", "Running", { boundaryID: name })]));
+    kube.addPod(namespace, "etl-image-pull", name, "i-extract");
+    const message = 'Back-off pulling image "busybox": ErrImagePull';
+    kube.setStatus(
+      namespace,
+      name,
+      status("Failed", [node(name, name, "DAG", "Failed", { displayName: name }), node("i-extract", `${name}.extract`, "Pod", "Error", { boundaryID: name, message }), node("i-load", `${name}.load`, "Skipped", "Omitted", { boundaryID: name })], {
+        finishedAt: at(),
+        message: "child 'i-extract' failed",
+      }),
+    );
+    const run = await waitForRun(fx.admin, fx.workspaceId, started.id, 10_000);
+    expect(run).toMatchObject({ state: "failed", error: "child 'i-extract' failed" });
+    expect(run.steps.map((s) => [s.key, s.state, s.error])).toEqual([
+      ["extract", "failed", message],
+      ["load", "omitted", null],
+    ]);
+    expect(kube.requests.some((r) => r.path.endsWith("/pods/etl-image-pull/log"))).toBe(true);
+  });
+
   it("fails a run the cluster refuses, with the cluster's reason", async () => {
     const message = 'workflows.argoproj.io is forbidden: User "system:serviceaccount:sluice:sluice" cannot create resource "workflows"';
     kube.refuseNext("POST", "workflows", 403, message);

@@ -88,10 +88,10 @@ export class PodLogReader {
     while (!this.stopped && this.total < MAX_LOG_BYTES) {
       const finishedBefore = this.nodeFinished;
       pod ??= await podOf(this.target).catch(() => undefined);
+      // once the attempt ended, one more read gets the rest (or finds a container that never started)
       if (pod) {
         const outcome = await this.readOnce(pod);
-        if (outcome === "gone") break;
-        if (outcome === "ended" && finishedBefore) break;
+        if (outcome === "gone" || finishedBefore) break;
       } else if (finishedBefore) break;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, RETRY_MS);

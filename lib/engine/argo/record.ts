@@ -35,6 +35,7 @@ export async function runDefinitions(run: Pick<RunRow, "workspaceId" | "workflow
 }
 
 const excluded = (column: PgColumn): SQL => sql.raw(`excluded."${column.name}"`);
+const ROWS_PER_INSERT = 1_000;
 
 /** Writes the steps and finished attempts the Workflow shows; answers the steps with their row ids. */
 export async function recordSteps(run: RunRow, wf: ArgoWorkflowObject, defs: Definitions): Promise<{ steps: ObservedStep[]; ids: Map<string, number> }> {
@@ -45,9 +46,11 @@ export async function recordSteps(run: RunRow, wf: ArgoWorkflowObject, defs: Def
     for (const row of await tx.select({ id: runSteps.id, key: runSteps.key }).from(runSteps).where(eq(runSteps.runId, run.id))) ids.set(row.key, row.id);
     // parents come first, so each batch (one depth) finds its parents' ids
     const depth = (key: string) => key.split("/").length * 2 + (key.endsWith("]") ? 1 : 0);
-    const batches = new Map<number, ObservedStep[]>();
-    for (const step of observed) batches.set(depth(step.key), [...(batches.get(depth(step.key)) ?? []), step]);
-    for (const [, batch] of [...batches].sort(([a], [b]) => a - b)) {
+    const levels = new Map<number, ObservedStep[]>();
+    for (const step of observed) levels.set(depth(step.key), [...(levels.get(depth(step.key)) ?? []), step]);
+    // PostgreSQL takes at most 65535 parameters a statement: 16 a row
+    const batches = [...levels].sort(([a], [b]) => a - b).flatMap(([, level]) => Array.from({ length: Math.ceil(level.length / ROWS_PER_INSERT) }, (_, i) => level.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT)));
+    for (const batch of batches) {
       const written = await tx
         .insert(runSteps)
         .values(
@@ -95,7 +98,7 @@ export async function recordSteps(run: RunRow, wf: ArgoWorkflowObject, defs: Def
         .filter((a) => a.finishedAt && ids.has(step.key))
         .map((a) => ({ stepId: ids.get(step.key)!, attempt: a.attempt, runId: run.id, state: a.state, worker: a.nodeId, exitCode: a.exitCode, error: a.error, outputs: a.outputs, startedAt: a.startedAt, finishedAt: a.finishedAt })),
     );
-    if (attempts.length > 0) await tx.insert(stepAttempts).values(attempts).onConflictDoNothing();
+    for (let i = 0; i < attempts.length; i += ROWS_PER_INSERT) await tx.insert(stepAttempts).values(attempts.slice(i, i + ROWS_PER_INSERT)).onConflictDoNothing();
     if (wf.metadata.resourceVersion) await tx.update(runs).set({ engineCursor: wf.metadata.resourceVersion }).where(eq(runs.id, run.id));
   });
   return { steps: observed, ids };
