@@ -9,7 +9,7 @@ import { insertRun } from "../local/submit";
 import { triggerPrincipal } from "../triggers/principal";
 import type { RunRow } from "../local/transitions";
 import { compileWorkflow, secretsUsed, type RunWorkflowSpec } from "./compile";
-import { clusterUnavailable, cronWorkflowsOf, kube, kubeStatus, MERGE_PATCH, unlessNotFound, workflowsOf } from "./kube";
+import { clusterUnavailable, cronWorkflowsOf, kube, kubeMessage, kubeStatus, MERGE_PATCH, unlessNotFound, workflowsOf } from "./kube";
 import { cronWorkflowName, engineRef, MANAGED_BY, RUN_LABEL, SCHEDULE_LABEL, scheduleSecretName, VERSION_LABEL, WORKFLOW_LABEL } from "./names";
 import { runDefinitions } from "./record";
 import type { ArgoWorkflowObject } from "./resources";
@@ -127,7 +127,7 @@ export async function syncCronWorkflow(schedule: ScheduleRow): Promise<CronWorkf
     } else await custom.createNamespacedCustomObject({ ...cronWorkflowsOf(namespace), body: manifest });
   } catch (error) {
     const status = kubeStatus(error);
-    if (status !== undefined && status >= 400 && status < 500) throw new AppError(422, "cluster_refused", `The cluster refused the schedule's CronWorkflow: ${(error as Error).message}`);
+    if (status !== undefined && status >= 400 && status < 500) throw new AppError(422, "cluster_refused", `The cluster refused the schedule's CronWorkflow: ${kubeMessage(error)}`);
     throw clusterUnavailable(error, "store the schedule's CronWorkflow");
   }
   return manifest;
