@@ -7,6 +7,7 @@ const env = process.env;
 env.E2E_RUN_ID ||= `${Date.now().toString(36)}${process.pid.toString(36)}`;
 env.E2E_PORT ||= "3210";
 env.E2E_OIDC_PORT ||= "3211";
+env.E2E_AWS_PORT ||= String(Number(env.E2E_OIDC_PORT) + 1);
 env.E2E_ADMIN_PASSWORD ||= "e2e-Admin-Passw0rd";
 
 /** A fresh database per run: a new one on TEST_DATABASE_URL's server, else an embedded one; a temporary data dir (master key file) either way. */
@@ -22,6 +23,8 @@ export const E2E = {
   port: Number(env.E2E_PORT),
   baseURL: `http://localhost:${env.E2E_PORT}`,
   oidcIssuer: `http://127.0.0.1:${env.E2E_OIDC_PORT}`,
+  /** the AWS stand-in of scripts/e2e-server.mjs (e2e/aws/fake-aws.mjs) */
+  awsURL: `http://127.0.0.1:${env.E2E_AWS_PORT}`,
   adminEmail: "admin@demo.local",
   adminPassword: env.E2E_ADMIN_PASSWORD!,
   databaseUrl: env.E2E_DATABASE_URL,

@@ -2,7 +2,8 @@
 //  1. a real OpenID Connect provider on loopback (e2e/oidc/provider.mjs),
 //  2. a FRESH database: a new database on TEST_DATABASE_URL's server (E2E_DATABASE_URL), or a new
 //     embedded one; either way a temporary SLUICE_DATA_DIR (E2E_DATA_DIR) for the master key file,
-//  3. `sluice seed` with a known admin password, then the production server (scripts/serve.mjs) wired to the provider.
+//  3. a stand-in for AWS IAM and SSM on loopback (e2e/aws/fake-aws.mjs), so that apps' cloud tasks run without an AWS account,
+//  4. `sluice seed` with a known admin password, then the production server (scripts/serve.mjs) wired to the provider and the stand-in.
 // On SIGTERM/SIGINT it stops Sluice and the provider and removes the database.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
@@ -11,12 +12,14 @@ import path from "node:path";
 import pg from "pg";
 import { OIDC_CLIENT } from "../e2e/oidc/accounts.mjs";
 import { startOidcProvider } from "../e2e/oidc/provider.mjs";
+import { startFakeAws } from "../e2e/aws/fake-aws.mjs";
 import { ensureBuild, root } from "./lib.mjs";
 
 const env = process.env;
 const runId = env.E2E_RUN_ID || `${Date.now().toString(36)}${process.pid.toString(36)}`;
 const port = Number(env.E2E_PORT || 3210);
 const oidcPort = Number(env.E2E_OIDC_PORT || 3211);
+const awsPort = Number(env.E2E_AWS_PORT || oidcPort + 1);
 const baseURL = `http://localhost:${port}`;
 const log = (message) => console.log(`[e2e-server] ${message}`);
 
@@ -73,6 +76,7 @@ appEnv.SLUICE_DATA_DIR = dataDir;
 if (databaseUrl) appEnv.DATABASE_URL = databaseUrl;
 
 let oidc;
+let aws;
 let server;
 let stopping = false;
 
@@ -86,6 +90,7 @@ async function stop(code) {
     if (server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
   }
   await oidc?.close().catch(() => undefined);
+  await aws?.close().catch(() => undefined);
   await dropDatabase();
   log("stopped");
   process.exit(code);
@@ -98,6 +103,17 @@ try {
   oidc = await startOidcProvider({ port: oidcPort, redirectUris: [`${baseURL}/api/auth/callback/oidc`, `http://127.0.0.1:${port}/api/auth/callback/oidc`] });
   log(`OpenID Connect provider at ${oidc.issuer}`);
   Object.assign(appEnv, { AUTH_OIDC_ISSUER: oidc.issuer, AUTH_OIDC_CLIENT_ID: OIDC_CLIENT.clientId, AUTH_OIDC_CLIENT_SECRET: OIDC_CLIENT.clientSecret });
+  aws = await startFakeAws({ port: awsPort });
+  log(`AWS stand-in (IAM, SSM) at ${aws.url}`);
+  Object.assign(appEnv, {
+    AWS_ENDPOINT_URL_IAM: aws.url,
+    AWS_ENDPOINT_URL_SSM: aws.url,
+    AWS_REGION: "eu-west-1",
+    AWS_ACCESS_KEY_ID: "e2e-fake",
+    AWS_SECRET_ACCESS_KEY: "e2e-fake",
+    SLUICE_ENV: "e2e",
+    SLUICE_AWS_ROLE_TRUST: "000000000000",
+  });
 
   const seed = spawnSync(process.execPath, [path.join(root, "scripts", "sluice.mjs"), "seed"], { cwd: root, env: appEnv, stdio: "inherit" });
   if (seed.status !== 0) throw new Error(`sluice seed failed (exit ${seed.status ?? seed.signal})`);

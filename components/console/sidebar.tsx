@@ -1,6 +1,6 @@
 "use client";
 
-import { Boxes, FileClock, FolderKanban, HardDrive, KeyRound, LayoutGrid, Play, Shield, Terminal, Workflow } from "lucide-react";
+import { Boxes, Database, FileClock, FolderKanban, HardDrive, KeyRound, LayoutGrid, ListChecks, Play, Shield, Terminal, Users, Workflow } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -9,7 +9,10 @@ const SECTIONS = [
   { href: "/workspaces", label: "Workspaces", icon: LayoutGrid },
   { href: "/workflows", label: "Workflows", icon: Workflow },
   { href: "/runs", label: "Runs", icon: Play },
-  { label: "Apps", icon: Boxes, soon: true },
+  { href: "/apps", label: "Apps", icon: Boxes },
+  { href: "/buckets", label: "Buckets", icon: Database },
+  { href: "/users", label: "Users", icon: Users },
+  { href: "/tasks", label: "Tasks", icon: ListChecks },
   { label: "Secrets", icon: KeyRound, soon: true },
   { label: "Storage", icon: HardDrive, soon: true },
 ] as const;

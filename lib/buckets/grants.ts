@@ -1,8 +1,8 @@
-import { and, desc, eq, isNull, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { database, type Database } from "@/db/client";
 import { apps, bucketGrants, buckets, userCloudRoles, users } from "@/db/schema";
-import { authorize } from "@/lib/access/policy";
+import { authorize, can } from "@/lib/access/policy";
 import { bucketPolicyName } from "@/lib/apps/cloud-names";
 import { enterApp, loadApp } from "@/lib/apps/guard";
 import { isUuid, userInBody, type Person } from "@/lib/apps/references";
@@ -16,7 +16,7 @@ import { enqueueTask } from "@/lib/tasks/runner";
 import { presentTask } from "@/lib/tasks/service";
 import { parseInput } from "@/lib/validation";
 import { enterBucket, type GuardedBucket } from "./guard";
-import { appGrantInput, bucketGrantInput, type Grant } from "./schema";
+import { appGrantInput, bucketGrantInput, type Grant, type UserCloudAccess } from "./schema";
 
 type GrantRow = typeof bucketGrants.$inferSelect;
 type Executor = Pick<Database, "select">;
@@ -152,8 +152,25 @@ export async function listAppGrants(p: Principal, input: { appId: string }) {
   return { items: await presentGrants(await database(), and(eq(bucketGrants.principalKind, "app"), eq(bucketGrants.principalId, app.id))) };
 }
 
+const MAX_LISTED_USERS = 500;
+
+/** People with their cloud identity, by e-mail: every user of the tenant (up to 500) for platform admins, the caller alone for others. */
+export async function listCloudAccess(p: Principal): Promise<UserCloudAccess[]> {
+  if (!can(p, "user.list", { tenantId: p.tenantId })) return p.kind === "user" ? [await userCloudAccess(p, { userId: p.id })] : [];
+  const db = await database();
+  const rows = await db
+    .select({ user: { id: users.id, email: users.email, name: users.name }, role: { name: userCloudRoles.iamRoleName, arn: userCloudRoles.iamRoleArn } })
+    .from(users)
+    .leftJoin(userCloudRoles, eq(userCloudRoles.userId, users.id))
+    .where(eq(users.tenantId, p.tenantId))
+    .orderBy(asc(users.email))
+    .limit(MAX_LISTED_USERS);
+  const grants = await presentGrants(db, and(eq(bucketGrants.tenantId, p.tenantId), eq(bucketGrants.principalKind, "user")));
+  return rows.map(({ user, role }) => ({ user, iamRole: role?.name ? role : null, grants: grants.filter((grant) => grant.principal.id === user.id) }));
+}
+
 /** A user's own IAM role (null until their first grant) and bucket grants: for them and platform admins. */
-export async function userCloudAccess(p: Principal, input: { userId: string }) {
+export async function userCloudAccess(p: Principal, input: { userId: string }): Promise<UserCloudAccess> {
   if (!isUuid(input.userId)) throw notFound("user");
   authorize(p, "user.read", { tenantId: p.tenantId, userId: input.userId, id: input.userId }, "user");
   const db = await database();

@@ -76,6 +76,7 @@ export const bucket = z.object({
   workspace: z.object({ id: z.uuid(), name: z.string() }),
   classification,
   access: grantLevel.nullable().describe("the caller's own grant (platform admins may act as admins without one)"),
+  canManage: z.boolean().describe("whether the caller may change the bucket and its grants"),
   createdBy: z.string(),
   createdAt: z.string(),
 });
@@ -89,3 +90,4 @@ export const userCloudAccess = z.object({
   iamRole: z.object({ name: z.string(), arn: z.string().nullable() }).nullable().describe("null until the user's first grant"),
   grants: z.array(grant),
 });
+export type UserCloudAccess = z.infer<typeof userCloudAccess>;

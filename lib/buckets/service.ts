@@ -1,14 +1,14 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { database, type Database } from "@/db/client";
-import { bucketGrants, buckets, tasks, workspaces } from "@/db/schema";
-import { authorize, bucketVisible } from "@/lib/access/policy";
+import { bucketGrants, buckets, workspaces } from "@/db/schema";
+import { authorize, bucketVisible, can } from "@/lib/access/policy";
 import { bucketNameProblem } from "@/lib/apps/cloud-names";
 import { workspaceInBody } from "@/lib/apps/references";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { conflict, invalid } from "@/lib/errors";
-import { pendingTasksOf, presentTask } from "@/lib/tasks/service";
+import { pendingTasks, presentTask } from "@/lib/tasks/service";
 import { parseInput } from "@/lib/validation";
 import { enqueueGrantSync } from "./grants";
 import { callersGrant, enterBucket, type GuardedBucket } from "./guard";
@@ -17,7 +17,7 @@ import { createBucketInput, updateBucketInput, type Bucket } from "./schema";
 
 type Executor = Pick<Database, "select">;
 
-function toBucket(bucket: GuardedBucket, workspace: Bucket["workspace"]): Bucket {
+function toBucket(p: Principal, bucket: GuardedBucket, workspace: Bucket["workspace"]): Bucket {
   return {
     id: bucket.id,
     name: bucket.name,
@@ -25,14 +25,15 @@ function toBucket(bucket: GuardedBucket, workspace: Bucket["workspace"]): Bucket
     workspace,
     classification: bucket.classification,
     access: bucket.grantLevel,
+    canManage: can(p, "bucket.update", bucket),
     createdBy: bucket.createdBy,
     createdAt: bucket.createdAt.toISOString(),
   };
 }
 
-async function presentBucket(db: Executor, bucket: GuardedBucket): Promise<Bucket> {
+async function presentBucket(p: Principal, db: Executor, bucket: GuardedBucket): Promise<Bucket> {
   const [workspace] = await db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.id, bucket.ownerWorkspaceId));
-  return toBucket(bucket, workspace);
+  return toBucket(p, bucket, workspace);
 }
 
 const snapshot = (bucket: GuardedBucket | typeof buckets.$inferSelect) => ({ name: bucket.name, workspaceId: bucket.ownerWorkspaceId, classification: bucket.classification });
@@ -51,14 +52,14 @@ export async function listBuckets(p: Principal): Promise<{ items: Bucket[] }> {
   return {
     items: rows.flatMap(({ bucket, level, workspace }) => {
       const guarded = { ...bucket, grantLevel: level ?? null };
-      return bucketVisible(p, guarded) ? [toBucket(guarded, workspace)] : [];
+      return bucketVisible(p, guarded) ? [toBucket(p, guarded, workspace)] : [];
     }),
   };
 }
 
 export async function getBucket(p: Principal, input: { id: string }): Promise<Bucket> {
   const bucket = await enterBucket(p, input.id, "bucket.read");
-  return presentBucket(await database(), bucket);
+  return presentBucket(p, await database(), bucket);
 }
 
 function nameTaken<T>(run: () => Promise<T>): Promise<T> {
@@ -84,7 +85,7 @@ export async function createBucket(p: Principal, input: z.input<typeof createBuc
         .values({ tenantId: p.tenantId, name: data.name, ownerWorkspaceId: workspace.id, classification: data.classification, createdBy: describePrincipal(p) })
         .returning();
       await recordAudit(tx, p, { action: "bucket.create", targetType: "bucket", targetId: row.id, workspaceId: workspace.id, after: snapshot(row) });
-      return presentBucket(tx, { ...row, grantLevel: null });
+      return presentBucket(p, tx, { ...row, grantLevel: null });
     }),
   );
 }
@@ -96,7 +97,7 @@ export async function updateBucket(p: Principal, input: z.input<typeof updateInp
   const bucket = await enterBucket(p, id, "bucket.update");
   const workspace = workspaceId === undefined ? undefined : await workspaceInBody(p, workspaceId);
   const db = await database();
-  if (!classification && !workspace) return presentBucket(db, bucket);
+  if (!classification && !workspace) return presentBucket(p, db, bucket);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(buckets)
@@ -104,7 +105,7 @@ export async function updateBucket(p: Principal, input: z.input<typeof updateInp
       .where(eq(buckets.id, bucket.id))
       .returning();
     await recordAudit(tx, p, { action: "bucket.update", targetType: "bucket", targetId: bucket.id, workspaceId: row.ownerWorkspaceId, before: snapshot(bucket), after: snapshot(row) });
-    return presentBucket(tx, { ...row, grantLevel: bucket.grantLevel });
+    return presentBucket(p, tx, { ...row, grantLevel: bucket.grantLevel });
   });
 }
 
@@ -123,12 +124,12 @@ export async function deleteBucket(p: Principal, input: { id: string }) {
     const queued = [];
     for (const grant of revoked) queued.push(await enqueueGrantSync(tx, p, grant, "revoke"));
     await recordAudit(tx, p, { action: "bucket.delete", targetType: "bucket", targetId: bucket.id, workspaceId: bucket.ownerWorkspaceId, before: { ...snapshot(bucket), grants: revoked.length } });
-    return { bucket: await presentBucket(tx, bucket), tasks: queued.map(presentTask) };
+    return { bucket: await presentBucket(p, tx, bucket), tasks: queued.map(presentTask) };
   });
 }
 
 /** The bucket's grant tasks that have not succeeded yet. */
 export async function pendingBucketTasks(p: Principal, input: { id: string }) {
   const bucket = await enterBucket(p, input.id, "bucket.read");
-  return pendingTasksOf(p, sql`${tasks.payload}->>'bucketId' = ${bucket.id}`);
+  return pendingTasks(p, { bucketId: bucket.id });
 }

@@ -90,13 +90,20 @@ export async function listTasks(p: Principal, input: z.input<typeof listTasksQue
   return { items: items.map(presentTask), nextCursor: rows.length > query.limit ? encodeCursor(cursorKey(items[items.length - 1])) : null };
 }
 
-/** The tasks of one object that have not succeeded yet (queued, running or failed), oldest first: for the object's page. */
-export async function pendingTasksOf(p: Principal, where: SQL): Promise<Task[]> {
+/** Whose pending tasks a page shows: an object's (an app, a user), or those of the grants on a bucket. */
+export type PendingFilter = { targetType: string; targetId?: string } | { bucketId: string };
+
+/** Tasks that have not succeeded yet (queued, running or failed), oldest first: for an object's page. Callers check access to the object. */
+export async function pendingTasks(p: Principal, filter: PendingFilter): Promise<Task[]> {
+  const of =
+    "bucketId" in filter
+      ? sql`${tasks.payload}->>'bucketId' = ${filter.bucketId}`
+      : and(eq(tasks.targetType, filter.targetType), filter.targetId === undefined ? undefined : eq(tasks.targetId, filter.targetId));
   const db = await database();
   const rows = await db
     .select()
     .from(tasks)
-    .where(and(visibleTasks(p), where, inArray(tasks.state, ["queued", "running", "failed"])))
+    .where(and(visibleTasks(p), of, inArray(tasks.state, ["queued", "running", "failed"])))
     .orderBy(tasks.createdAt, tasks.seq);
   return rows.map(presentTask);
 }
