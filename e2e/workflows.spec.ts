@@ -161,6 +161,18 @@ test("build a diamond by drag and drop, fix a problem, save, and find it again a
   await expect(edges(page)).toHaveCount(4);
   for (const id of DIAMOND_EDGES) await expect(edge(page, id)).toHaveCount(1);
   await expect(page.getByTestId("save-status")).toHaveText("No unsaved changes");
+  // the minimap outlines every step, and dragging it pans the canvas
+  const minimap = page.getByTestId("rf__minimap");
+  await expect(minimap.locator(".react-flow__minimap-node")).toHaveAttribute("d", /^(M[^M]+){4}$/);
+  const viewport = page.locator(".react-flow__viewport");
+  const shown = await viewport.getAttribute("style");
+  const grab = center(await minimap.boundingBox());
+  await page.mouse.move(grab.x, grab.y);
+  await page.mouse.down();
+  await page.mouse.move(grab.x + 30, grab.y + 15, { steps: 6 });
+  await page.mouse.up();
+  await expect(viewport).not.toHaveAttribute("style", shown ?? "");
+  await page.getByTestId("fit-button").click();
   await node(page, "C").click();
   await expect(inspector.getByLabel("Command 1", { exact: true })).toHaveValue("echo");
   await expect(inspector.getByLabel("Command 2", { exact: true })).toHaveValue("C");

@@ -6,13 +6,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/utils";
 import { Dialog } from "@/components/ui/dialog";
-import type { Step, WorkflowSpec } from "@/lib/workflows/model";
+import type { Problem, Step, WorkflowSpec } from "@/lib/workflows/model";
 import type { ValidationContext } from "@/lib/workflows/validate";
 import { Breadcrumb } from "./canvas/breadcrumb";
 import { Canvas } from "./canvas/canvas";
 import { Palette } from "./canvas/palette";
 import { useCanvasCommands } from "./canvas/use-canvas-commands";
-import { withPositions } from "./flow/layout";
 import { FULL_WIDTH_FRAME, useFullWidth } from "./hooks/use-full-width";
 import { useShortcuts } from "./hooks/use-shortcuts";
 import { useStoredToggle } from "./hooks/use-stored-toggle";
@@ -20,7 +19,7 @@ import { useUnsavedGuard } from "./hooks/use-unsaved-guard";
 import { Inspector } from "./inspector/inspector";
 import { HistoryPanel } from "./panels/history-panel";
 import { ProblemsPanel } from "./panels/problems-panel";
-import { BuilderEnvContext, ProblemsContext, countProblemsAt, isDirty, useBuilderEnv, useDirty, useValidation, type BuilderEnv } from "./state/hooks";
+import { BuilderEnvContext, ProblemsContext, countProblemsAt, isDirty, useBuilderEnv, useDirty, useValidation, type BuilderEnv, type CheckedSpec } from "./state/hooks";
 import { graphAt, pasteSteps } from "./state/spec-ops";
 import { BuilderStoreContext, createBuilderStore, editGraph, initialState, useBuilder, useBuilderStore, type BuilderState } from "./state/store";
 import { importFile } from "./toolbar/import-file";
@@ -31,7 +30,13 @@ export type WorkflowBuilderProps = {
   workspaceId: string;
   /** workflow name */
   name: string;
-  initialSpec: WorkflowSpec;
+  /**
+   * the version's spec as JSON, every step with a position (flow/layout's withPositions); a string
+   * because the browser parses one large string much faster than React's payload of a large object
+   */
+  initialSpecJson: string;
+  /** the problems of that spec in `context` */
+  initialProblems: Problem[];
   /** version the editor started from (0 for a new workflow) */
   baseVersion: number;
   /** viewers, archived workspaces and old versions */
@@ -45,8 +50,8 @@ export type WorkflowBuilderProps = {
  * import/export and saving. Groups open as drill-down levels (breadcrumb); a group node can also
  * be expanded in place to list its steps.
  */
-export function WorkflowBuilder({ workspaceId, name, initialSpec, baseVersion, readOnly, context }: WorkflowBuilderProps) {
-  const [boot] = useState<Retained>(() => takeRetained(`${workspaceId}/${name}`, baseVersion) ?? { state: initialState(withPositions(initialSpec), baseVersion), status: { state: "idle" } });
+export function WorkflowBuilder({ workspaceId, name, initialSpecJson, initialProblems, baseVersion, readOnly, context }: WorkflowBuilderProps) {
+  const [boot] = useState<Boot>(() => takeRetained(`${workspaceId}/${name}`, baseVersion) ?? opened(JSON.parse(initialSpecJson) as WorkflowSpec, baseVersion, initialProblems));
   const [store] = useState(() => createBuilderStore(boot.state));
   const fullContext = useMemo<ValidationContext>(() => ({ ...context, self: { name } }), [context, name]);
   const env = useMemo<BuilderEnv>(() => ({ workspaceId, name, readOnly, context: fullContext }), [workspaceId, name, readOnly, fullContext]);
@@ -61,20 +66,27 @@ export function WorkflowBuilder({ workspaceId, name, initialSpec, baseVersion, r
   );
 }
 
+/** How the builder starts: retained from the instance before a save, or a version with its problems already known. */
+type Boot = Retained & { checked?: CheckedSpec };
+
+function opened(spec: WorkflowSpec, baseVersion: number, problems: Problem[]): Boot {
+  return { state: initialState(spec, baseVersion), status: { state: "idle" }, checked: { spec, problems } };
+}
+
 type Notice = { message: string; tone: "info" | "error"; id: number };
 type ImportReport = { fileName: string; name: string; format: string; warnings: string[] };
 
 const selectSpec = (state: BuilderState) => state.spec;
 const selectPath = (state: BuilderState) => state.path;
 
-function BuilderLayout({ boot }: { boot: Retained }) {
+function BuilderLayout({ boot }: { boot: Boot }) {
   const store = useBuilderStore();
   const router = useRouter();
   const { workspaceId, name, readOnly, context } = useBuilderEnv();
   const spec = useBuilder(selectSpec);
   const path = useBuilder(selectPath);
   const dirty = useDirty();
-  const problems = useValidation(spec, context);
+  const problems = useValidation(spec, context, boot.checked);
   const problemInfo = useMemo(() => ({ problems, counts: countProblemsAt(problems, path) }), [problems, path]);
   const commands = useCanvasCommands();
   const flow = useReactFlow();

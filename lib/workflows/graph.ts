@@ -114,23 +114,36 @@ export function graphEdges(graph: Graph): GraphEdge[] {
   return edges;
 }
 
-/** For each step of a graph, the steps upstream of it (transitively, over control and data edges). */
-export function upstreamSteps(graph: Graph): Map<string, Set<string>> {
+/** Every name reachable from `start` by following `next` (`start` itself only through a cycle). */
+export function reachable(start: string, next: ReadonlyMap<string, Iterable<string>>): Set<string> {
+  const seen = new Set<string>();
+  const queue = [...(next.get(start) ?? [])];
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...(next.get(name) ?? []));
+  }
+  return seen;
+}
+
+/**
+ * The steps upstream of each step of a graph (transitively, over control and data edges), each set
+ * computed when first asked for: validation asks only about steps whose templates read other steps,
+ * and every set at once would cost O(steps²) on a long graph.
+ */
+export function upstreamSteps(graph: Graph): { get(name: string): ReadonlySet<string> | undefined } {
   const parents = new Map<string, Set<string>>(graph.steps.map((step) => [step.name, new Set<string>()]));
   for (const edge of graphEdges(graph)) parents.get(edge.to)?.add(edge.from);
-  const result = new Map<string, Set<string>>();
-  for (const step of graph.steps) {
-    const seen = new Set<string>();
-    const queue = [...(parents.get(step.name) ?? [])];
-    while (queue.length > 0) {
-      const name = queue.pop() as string;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      queue.push(...(parents.get(name) ?? []));
-    }
-    result.set(step.name, seen);
-  }
-  return result;
+  const known = new Map<string, Set<string>>();
+  return {
+    get(name) {
+      if (!parents.has(name)) return undefined;
+      let upstream = known.get(name);
+      if (!upstream) known.set(name, (upstream = reachable(name, parents)));
+      return upstream;
+    },
+  };
 }
 
 /** A mapped step produces one value per item, so each of its outputs is a JSON list. */

@@ -96,7 +96,7 @@ type Scope = {
   /** where this graph sits inside the step named by `path` ([] at the top level) */
   fieldPrefix: FieldPath;
   steps: Map<string, Step>;
-  upstream: Map<string, Set<string>>;
+  upstream: ReturnType<typeof upstreamSteps>;
   /** a level of the exit handler, which also reads EXIT_HANDLER_VARIABLES */
   exit: boolean;
 };
@@ -254,6 +254,8 @@ function checkCycles(checker: Checker, scope: Scope): void {
 /** Tarjan's algorithm; components come out with members in declaration order. */
 function stronglyConnected(children: Map<string, string[]>): string[][] {
   const order = [...children.keys()];
+  const position = new Map(order.map((name, i) => [name, i]));
+  const byPosition = (a: string, b: string) => (position.get(a) as number) - (position.get(b) as number);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -280,10 +282,10 @@ function stronglyConnected(children: Map<string, string[]>): string[][] {
       onStack.delete(member);
       component.push(member);
     } while (member !== name);
-    components.push(component.sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    components.push(component.sort(byPosition));
   };
   for (const name of order) if (!index.has(name)) visit(name);
-  return components.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+  return components.sort((a, b) => byPosition(a[0], b[0]));
 }
 
 /** The shortest path start → … → start inside one strongly connected component, without repeating start. */

@@ -3,7 +3,6 @@
 import {
   Background,
   Controls,
-  MiniMap,
   Panel,
   ReactFlow,
   SelectionMode,
@@ -14,7 +13,7 @@ import {
   type OnDelete,
   type Viewport,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
 import type { StepKind } from "@/lib/workflows/model";
 import { useColorMode } from "../hooks/use-color-mode";
 import { EdgeBuilder, NodeBuilder, parseEdgeId, type StepFlowEdge, type StepFlowNode } from "../flow/to-flow";
@@ -23,6 +22,7 @@ import { useBuilderEnv, useCurrentGraph, useProblems } from "../state/hooks";
 import { removeEdges, removeSteps, setPositions, type XY } from "../state/spec-ops";
 import { editGraph, useBuilder, useBuilderStore, type BuilderState } from "../state/store";
 import { CanvasActionsContext, type CanvasActions } from "./canvas-actions";
+import { Minimap } from "./minimap";
 import { StepEdge } from "./step-edge";
 import { StepNode } from "./step-node";
 import { useCanvasCommands } from "./use-canvas-commands";
@@ -46,7 +46,24 @@ function toRequest(state: FinalConnectionState): ConnectionRequest | undefined {
   return { source: from.id, sourceHandle: fromHandle.id, target: to.id, targetHandle: toHandle.id };
 }
 
-export function Canvas({ onNotice, initialViewport }: { onNotice: (message: string, tone?: "info" | "error") => void; initialViewport?: Viewport }) {
+type CanvasProps = { onNotice: (message: string, tone?: "info" | "error") => void; initialViewport?: Viewport };
+
+const subscribeNothing = () => () => undefined;
+
+/**
+ * The canvas renders in the browser only: React Flow shows nodes once it knows the pane's size, so
+ * on the server it would build every node of a large workflow for an empty pane.
+ */
+export function Canvas(props: CanvasProps) {
+  const inBrowser = useSyncExternalStore(
+    subscribeNothing,
+    () => true,
+    () => false,
+  );
+  return inBrowser ? <FlowCanvas {...props} /> : <div className="h-full w-full" />;
+}
+
+function FlowCanvas({ onNotice, initialViewport }: CanvasProps) {
   const store = useBuilderStore();
   const { readOnly, context } = useBuilderEnv();
   const { graph, path } = useCurrentGraph();
@@ -261,7 +278,7 @@ export function Canvas({ onNotice, initialViewport }: { onNotice: (message: stri
         >
           <Background gap={20} size={1} />
           <Controls showInteractive={false} position="bottom-left" />
-          <MiniMap pannable zoomable position="bottom-right" ariaLabel="Minimap" style={{ width: 140, height: 90 }} nodeStrokeWidth={3} className="!bg-surface" maskColor="color-mix(in srgb, var(--bg) 70%, transparent)" nodeColor="var(--border)" />
+          <Minimap className="!bg-surface" maskColor="color-mix(in srgb, var(--bg) 70%, transparent)" nodeColor="var(--border)" />
           {graph && graph.steps.length === 0 && (
             <Panel position="top-center">
               <p className="rounded-md border border-dashed border-border bg-surface px-4 py-3 text-sm text-fg-muted">

@@ -57,12 +57,8 @@ export function ValueSourceEditor({
   const { context } = useBuilderEnv();
   const mode: Mode = value?.from ?? "unset";
   const secretNames = useMemo(() => [...context.secretNames].sort(), [context.secretNames]);
-  const stepOptions = useMemo(() => {
-    const excluded = stepName ? downstreamOf(graph, stepName).add(stepName) : new Set<string>();
-    return graph.steps
-      .filter((step) => !excluded.has(step.name))
-      .flatMap((step) => step.outputs.map((output) => ({ key: JSON.stringify([step.name, output.name]), label: `${step.name} › ${output.name} (${effectiveOutputType(step, output)})` })));
-  }, [graph, stepName]);
+  // only listed while the value comes from a step: a large graph has hundreds
+  const stepOptions = useMemo(() => (mode === "step" ? upstreamOutputs(graph, stepName) : []), [graph, stepName, mode]);
   const modes: Mode[] = [...(allowUnset ? (["unset"] as const) : []), "literal", "input", "secret", "step"];
 
   const switchMode = (next: Mode) => {
@@ -71,7 +67,8 @@ export function ValueSourceEditor({
     if (next === "literal") return onChange(defaultLiteral(type));
     if (next === "input") return onChange({ from: "input", name: graph.inputs[0]?.name ?? "" });
     if (next === "secret") return onChange({ from: "secret", name: secretNames[0] ?? "" });
-    const first = stepOptions[0] ? (JSON.parse(stepOptions[0].key) as [string, string]) : ["", ""];
+    const [option] = upstreamOutputs(graph, stepName);
+    const first = option ? (JSON.parse(option.key) as [string, string]) : ["", ""];
     onChange({ from: "step", step: first[0], output: first[1] });
   };
 
@@ -140,6 +137,14 @@ export function ValueSourceEditor({
 }
 
 type Option = { key: string; label: string };
+
+/** The outputs a step may read: of every step at its level but itself and those downstream of it (a cycle). */
+function upstreamOutputs(graph: Graph, stepName: string | undefined): Option[] {
+  const excluded = stepName ? downstreamOf(graph, stepName).add(stepName) : new Set<string>();
+  return graph.steps
+    .filter((step) => !excluded.has(step.name))
+    .flatMap((step) => step.outputs.map((output) => ({ key: JSON.stringify([step.name, output.name]), label: `${step.name} › ${output.name} (${effectiveOutputType(step, output)})` })));
+}
 
 /** Hundreds of options in a large workflow: re-rendered only when the list itself changes, not on every edit. */
 const OptionList = memo(

@@ -64,9 +64,13 @@ function createValidationWorker(): Worker | undefined {
   }
 }
 
+/** A spec whose problems are known (checked on the server), so that opening a workflow validates nothing. */
+export type CheckedSpec = { spec: WorkflowSpec; problems: Problem[] };
+
 /** Problems of the spec, recomputed shortly after edits stop (never on pan, zoom or selection). */
-export function useValidation(spec: WorkflowSpec, context: ValidationContext, delay = 250): Problem[] {
-  const [problems, setProblems] = useState<Problem[]>([]);
+export function useValidation(spec: WorkflowSpec, context: ValidationContext, checked?: CheckedSpec, delay = 250): Problem[] {
+  const [problems, setProblems] = useState<Problem[]>(() => checked?.problems ?? []);
+  const checkedSpec = useRef<WorkflowSpec | undefined>(checked?.spec);
   const worker = useRef<{ worker?: Worker; failed: boolean; latest: number }>({ failed: false, latest: 0 });
   useEffect(() => {
     const state = worker.current;
@@ -76,6 +80,9 @@ export function useValidation(spec: WorkflowSpec, context: ValidationContext, de
     };
   }, []);
   useEffect(() => {
+    const known = checkedSpec.current === spec;
+    checkedSpec.current = undefined;
+    if (known) return;
     const state = worker.current;
     const id = ++state.latest;
     const timer = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { graphEdges, mapOutputValue, specGraph, stepSources, stepTexts, type GraphEdge } from "@/lib/workflows/graph";
+import { graphEdges, mapOutputValue, reachable, specGraph, stepSources, stepTexts, type GraphEdge } from "@/lib/workflows/graph";
 import type { Graph, Step, StepKind, ValueSource, WorkflowSpec } from "@/lib/workflows/model";
 import { formatTemplateRef, replaceTemplates } from "@/lib/workflows/templates";
 import { STEP_NAME_MAX } from "@/lib/workflows/limits";
@@ -297,13 +297,5 @@ export function downstreamOf(graph: Graph, start: string): Set<string> {
     list.push(edge.to);
     children.set(edge.from, list);
   }
-  const seen = new Set<string>();
-  const queue = [...(children.get(start) ?? [])];
-  while (queue.length > 0) {
-    const name = queue.pop() as string;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    queue.push(...(children.get(name) ?? []));
-  }
-  return seen;
+  return reachable(start, children);
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { withPositions } from "@/components/workflow-builder/flow/layout";
 import { WorkflowBuilder } from "@/components/workflow-builder/workflow-builder";
 import { Badge } from "@/components/ui/card";
 import { WorkflowTabs } from "@/components/workflows/workflow-tabs";
@@ -7,6 +8,7 @@ import { can } from "@/lib/access/policy";
 import { requirePrincipal } from "@/lib/auth/require";
 import { loadOr404 } from "@/lib/not-found";
 import { getWorkflow, validationContext } from "@/lib/workflows/service";
+import { validateWorkflow } from "@/lib/workflows/validate";
 import { enterWorkspace } from "@/lib/workspaces/guard";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
@@ -21,6 +23,8 @@ export default async function WorkflowEditorPage({ params, searchParams }: { par
   const ws = await loadOr404(() => enterWorkspace(principal, id, "workflow.read"));
   const workflow = await loadOr404(() => getWorkflow(principal, { workspaceId: id, name, version: requested }));
   const context = await validationContext(ws, name);
+  // laid out and checked once here rather than in the browser, where a large workflow opens slower
+  const spec = withPositions(workflow.version.spec);
   const isLatest = workflow.version.version === workflow.latestVersion;
   const readOnly = !isLatest || Boolean(ws.archivedAt) || !can(principal, "workflow.write", ws);
   return (
@@ -48,7 +52,8 @@ export default async function WorkflowEditorPage({ params, searchParams }: { par
           key={`${name}@${workflow.version.version}`}
           workspaceId={id}
           name={name}
-          initialSpec={workflow.version.spec}
+          initialSpecJson={JSON.stringify(spec)}
+          initialProblems={validateWorkflow(spec, context)}
           baseVersion={workflow.version.version}
           readOnly={readOnly}
           context={context}
