@@ -1,3 +1,4 @@
+import { cloudAccessConfigurationProblems } from "@/lib/apps/config";
 import { masterKeyProblem } from "@/lib/crypto/master-key";
 import { engineConfigurationProblems } from "@/lib/engine/argo/config";
 import { sandboxMode } from "@/lib/engine/local/sandbox";
@@ -29,6 +30,7 @@ export function configurationProblems(): string[] {
     problems.push((error as Error).message);
   }
   problems.push(...engineConfigurationProblems());
+  problems.push(...cloudAccessConfigurationProblems());
   const maxBody = env.SLUICE_MAX_BODY_BYTES;
   if (maxBody !== undefined && !(Number.isInteger(Number(maxBody)) && Number(maxBody) > 0)) {
     problems.push(`SLUICE_MAX_BODY_BYTES must be a positive whole number of bytes, not "${maxBody}".`);
