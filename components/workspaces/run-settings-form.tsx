@@ -30,7 +30,9 @@ export function RunSettingsForm({ workspace, readOnly, tenantAdmin }: { workspac
         expectedVersion: workspace.version,
         maxConcurrentRuns: limit === "" ? null : Number(limit),
         runVisibility: form.get("runVisibility") === "own" ? "own" : "all",
-        ...(tenantAdmin ? { allowedStepKinds: kinds.length === STEP_KINDS.length ? null : kinds } : {}),
+        ...(tenantAdmin
+          ? { allowedStepKinds: kinds.length === STEP_KINDS.length ? null : kinds, engine: form.get("engine") === "local" || form.get("engine") === "argo" ? (form.get("engine") as "local" | "argo") : null }
+          : {}),
       });
       setResult(outcome);
       if (outcome.ok) {
@@ -55,6 +57,13 @@ export function RunSettingsForm({ workspace, readOnly, tenantAdmin }: { workspac
         <Select id="ws-run-visibility" name="runVisibility" defaultValue={workspace.runVisibility ?? "all"} disabled={readOnly}>
           <option value="all">Every member sees every run</option>
           <option value="own">Viewers see only the runs they started</option>
+        </Select>
+      </Field>
+      <Field id="ws-engine" label="Engine" hint={tenantAdmin ? "Where its runs run; moving to Argo keeps the workflows." : "Chosen by tenant admins."} error={errors.engine}>
+        <Select id="ws-engine" name="engine" defaultValue={workspace.engine ?? ""} disabled={readOnly || !tenantAdmin}>
+          <option value="">The installation's default</option>
+          <option value="local">Embedded engine (this server's workers)</option>
+          <option value="argo">Argo Workflows on Kubernetes</option>
         </Select>
       </Field>
       <fieldset className="space-y-1">

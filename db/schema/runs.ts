@@ -56,6 +56,7 @@ export const runs = pgTable(
     index("runs_workspace_state").on(t.workspaceId, t.state),
     index("runs_parent").on(t.parentRunId),
     index("runs_root").on(t.rootRunId),
+    uniqueIndex("runs_engine_ref").on(t.engine, t.engineRef).where(sql`${t.engineRef} is not null`),
   ],
 );
 

@@ -29,6 +29,8 @@ export const schedules = pgTable(
     nextSlotAt: timestamp("next_slot_at", { withTimezone: true }),
     /** the run the last firing started (for the overlap policy) */
     lastRunId: uuid("last_run_id"),
+    /** why the last slot started nothing (skipped under `forbid`, or the run could not start) */
+    lastError: text("last_error"),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -117,5 +119,5 @@ export const eventDeliveryRuns = pgTable(
     runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
     error: text("error"),
   },
-  (t) => [primaryKey({ columns: [t.deliveryId, t.triggerId] })],
+  (t) => [primaryKey({ columns: [t.deliveryId, t.triggerId] }), index("event_delivery_runs_trigger").on(t.triggerId, t.deliveryId)],
 );

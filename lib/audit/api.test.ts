@@ -93,8 +93,8 @@ describe("GET /audit", () => {
         action: "workspace.update",
         target: { type: "workspace", id: w.id },
         workspaceId: w.id,
-        before: { name: "alpha", description: "", accessRules: [], hidden: false, archived: false, maxConcurrentRuns: null, runVisibility: "all", allowedStepKinds: null },
-        after: { name: "alpha-2", description: "renamed", accessRules: [["ops"]], hidden: false, archived: false, maxConcurrentRuns: null, runVisibility: "all", allowedStepKinds: null },
+        before: { name: "alpha", description: "", accessRules: [], hidden: false, archived: false, maxConcurrentRuns: null, runVisibility: "all", allowedStepKinds: null, engine: null },
+        after: { name: "alpha-2", description: "renamed", accessRules: [["ops"]], hidden: false, archived: false, maxConcurrentRuns: null, runVisibility: "all", allowedStepKinds: null, engine: null },
         requestId: "req-update-alpha",
       },
     ]);

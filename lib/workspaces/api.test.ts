@@ -153,6 +153,7 @@ describe("POST /workspaces", () => {
       maxConcurrentRuns: null,
       runVisibility: "all",
       allowedStepKinds: null,
+      engine: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

@@ -25,6 +25,7 @@ export const workspace = z.object({
   maxConcurrentRuns: z.number().int().nullable().optional().describe("runs that may run at once (null: no limit); more wait as queued"),
   runVisibility: z.enum(["all", "own"]).optional().describe("all: members see every run; own: viewers see only the runs they started"),
   allowedStepKinds: z.array(z.enum(STEP_KINDS)).nullable().optional().describe("step kinds its workflows may use (null: all); set by tenant admins"),
+  engine: z.enum(["local", "argo"]).nullable().optional().describe("the engine its runs use (null: the installation's); set by tenant admins"),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });
@@ -52,6 +53,7 @@ export const updateWorkspaceInput = z.strictObject({
     .nullable()
     .optional()
     .describe("only tenant admins (the platform admin role) may change it"),
+  engine: z.enum(["local", "argo"]).nullable().optional().describe("the engine its runs use (null: the installation's); only tenant admins may change it"),
 });
 
 export const listWorkspacesQuery = z.strictObject({

@@ -37,6 +37,7 @@ export function presentWorkspace(p: Principal, ws: GuardedWorkspace): Workspace 
     maxConcurrentRuns: ws.maxConcurrentRuns,
     runVisibility: ws.runVisibility,
     allowedStepKinds: (ws.allowedStepKinds as Workspace["allowedStepKinds"]) ?? null,
+    engine: ws.engine ?? null,
     createdAt: ws.createdAt.toISOString(),
     updatedAt: ws.updatedAt.toISOString(),
   };
@@ -52,6 +53,7 @@ function snapshot(ws: typeof workspaces.$inferSelect) {
     maxConcurrentRuns: ws.maxConcurrentRuns,
     runVisibility: ws.runVisibility,
     allowedStepKinds: ws.allowedStepKinds,
+    engine: ws.engine,
   };
 }
 
@@ -124,7 +126,7 @@ export async function updateWorkspace(p: Principal, input: z.input<typeof update
   const { id, expectedVersion, ...changes } = parseInput(updateInput, input);
   const ws = await enterWorkspace(p, id, "workspace.update");
   // which step kinds a workspace may use is the tenant's decision (Frinx's allowed system tasks)
-  if (changes.allowedStepKinds !== undefined) authorize(p, "workspace.govern", { tenantId: p.tenantId });
+  if (changes.allowedStepKinds !== undefined || changes.engine !== undefined) authorize(p, "workspace.govern", { tenantId: p.tenantId });
   assertActive(ws);
   checkVersion(ws, expectedVersion);
   const db = await database();

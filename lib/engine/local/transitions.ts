@@ -371,7 +371,7 @@ export async function afterRunEnded(ctx: Ctx, ended: RunRow) {
     const [next] = await ctx.tx
       .select({ id: runs.id })
       .from(runs)
-      .where(and(eq(runs.workspaceId, ended.workspaceId), eq(runs.state, "queued"), isNull(runs.parentRunId)))
+      .where(and(eq(runs.workspaceId, ended.workspaceId), eq(runs.state, "queued"), isNull(runs.parentRunId), eq(runs.engine, "local")))
       .orderBy(runs.createdAt)
       .limit(1);
     if (next) {
