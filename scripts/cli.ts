@@ -7,6 +7,7 @@ import { createClient } from "@/lib/clients/service";
 import { AppError } from "@/lib/errors";
 import { createTenant, operatorPrincipal, requireTenant } from "@/lib/tenants/service";
 import { createUser } from "@/lib/users/service";
+import { rotateMasterKey } from "@/lib/secrets/master-key-rotation";
 import { withArgoController } from "@/lib/engine/argo/controller";
 import { runWorkerUntilStopped } from "@/lib/engine/local/run-worker";
 import { seedDemo } from "./seed";
@@ -17,7 +18,9 @@ const USAGE = `Usage: sluice <command>
   tenant create <slug> [--name <name>]
   user create --tenant <slug> --email <e> --password <p> [--name <n>] [--role <r>...]
   client create --tenant <slug> --name <n> --scope <s>... [--role <r>...]
-  worker [--concurrency <n>]               run a worker of the local engine (more share the same queue)`;
+  worker [--concurrency <n>]               run a worker of the local engine (more share the same queue)
+  secrets rotate-master-key                 re-seal every key under a new master key (stop Sluice first; with
+                                            SLUICE_MASTER_KEY set, the new key comes from SLUICE_NEW_MASTER_KEY)`;
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -61,6 +64,8 @@ async function main(argv: string[]) {
       if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0 && concurrency <= 1000)) throw new Error("--concurrency must be a whole number from 1 to 1000.");
       return withArgoController(() => runWorkerUntilStopped({ concurrency, announce: (message) => console.error(message) }));
     }
+    case "secrets rotate-master-key":
+      return print(await rotateMasterKey());
     default:
       console.error(USAGE);
       process.exitCode = values.help ? 0 : 2;

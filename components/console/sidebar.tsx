@@ -1,6 +1,6 @@
 "use client";
 
-import { Boxes, Database, FileClock, FolderKanban, HardDrive, KeyRound, LayoutGrid, ListChecks, Play, Shield, Terminal, Users, Workflow } from "lucide-react";
+import { Boxes, Database, FileClock, FolderKanban, HardDrive, LayoutGrid, Link2, ListChecks, Play, Shield, Terminal, Users, Workflow } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -13,12 +13,12 @@ const SECTIONS = [
   { href: "/buckets", label: "Buckets", icon: Database },
   { href: "/users", label: "Users", icon: Users },
   { href: "/tasks", label: "Tasks", icon: ListChecks },
-  { label: "Secrets", icon: KeyRound, soon: true },
   { label: "Storage", icon: HardDrive, soon: true },
 ] as const;
 
 const ADMIN = [
   { href: "/clients", label: "Machine clients", icon: Shield },
+  { href: "/oauth-providers", label: "OAuth providers", icon: Link2 },
   { href: "/audit", label: "Audit log", icon: FileClock },
   { href: "/api-reference", label: "API reference", icon: Terminal },
 ] as const;

@@ -11,6 +11,8 @@ export function WorkspaceTabs({ id }: { id: string }) {
     { href: base, label: "Overview", active: pathname === base },
     { href: `${base}/workflows`, label: "Workflows", active: pathname.startsWith(`${base}/workflows`) },
     { href: `${base}/runs`, label: "Runs", active: pathname.startsWith(`${base}/runs`) },
+    { href: `${base}/secrets`, label: "Secrets", active: pathname.startsWith(`${base}/secrets`) },
+    { href: `${base}/connections`, label: "Connections", active: pathname.startsWith(`${base}/connections`) },
     { href: `${base}/access`, label: "Members & rules", active: pathname.startsWith(`${base}/access`) },
   ];
   return (

@@ -1,1 +1,1 @@
-export declare function startOidcProvider(options: { host?: string; port: number; redirectUris: string[] }): Promise<{ issuer: string; close: () => Promise<void> }>;
+export declare function startOidcProvider(options: { host?: string; port: number; redirectUris: string[]; accessTokenTtl?: number; clockTolerance?: number }): Promise<{ issuer: string; close: () => Promise<void> }>;

@@ -3,7 +3,7 @@
 // own minimal, labelled login page (with a password check) instead of the package's devInteractions.
 import http from "node:http";
 import Provider from "oidc-provider";
-import { OIDC_ACCOUNTS, OIDC_CLIENT } from "./accounts.mjs";
+import { OIDC_ACCOUNTS, OIDC_CLIENT, OIDC_CONNECTION_CLIENT } from "./accounts.mjs";
 
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -37,9 +37,13 @@ async function readForm(req) {
 
 /**
  * Starts the provider on http://<host>:<port>. `redirectUris` are Sluice's callback URLs
- * (http://localhost:<port>/api/auth/callback/oidc). Returns { issuer, close }.
+ * (http://localhost:<port>/api/auth/callback/oidc); the connections client returns to
+ * /connections/callback of the same origins, gets refresh tokens, and may revoke them
+ * (/token/revocation). `accessTokenTtl` and `clockTolerance` (how long past expiry a token still
+ * counts) are in seconds. Returns { issuer, close }.
  */
-export async function startOidcProvider({ host = "127.0.0.1", port, redirectUris }) {
+export async function startOidcProvider({ host = "127.0.0.1", port, redirectUris, accessTokenTtl = 600, clockTolerance = 15 }) {
+  const origins = [...new Set(redirectUris.map((u) => new URL(u).origin))];
   const issuer = `http://${host}:${port}`;
   const provider = new Provider(issuer, {
     clients: [
@@ -52,7 +56,17 @@ export async function startOidcProvider({ host = "127.0.0.1", port, redirectUris
         grant_types: ["authorization_code"],
         token_endpoint_auth_method: "client_secret_basic",
       },
+      {
+        client_id: OIDC_CONNECTION_CLIENT.clientId,
+        client_secret: OIDC_CONNECTION_CLIENT.clientSecret,
+        redirect_uris: origins.map((origin) => `${origin}/connections/callback`),
+        response_types: ["code"],
+        grant_types: ["authorization_code", "refresh_token"],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
     ],
+    // the connections client always gets a refresh token (without offline_access and its consent prompt)
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     async findAccount(_ctx, id) {
       const account = OIDC_ACCOUNTS[id];
       if (!account) return undefined;
@@ -66,7 +80,7 @@ export async function startOidcProvider({ host = "127.0.0.1", port, redirectUris
     // roles and groups travel with the profile scope, and in the ID token (Sluice reads the ID token's claims).
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "roles", "groups"] },
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
+    features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // Sluice is first-party here: consent is implied, so the only interaction is the login page.
     async loadExistingGrant(ctx) {
@@ -78,7 +92,8 @@ export async function startOidcProvider({ host = "127.0.0.1", port, redirectUris
       return grant;
     },
     cookies: { keys: ["e2e-cookie-key-not-a-secret"] },
-    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600 },
+    clockTolerance,
+    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: accessTokenTtl, AuthorizationCode: 60, IdToken: 600 },
   });
   provider.on("server_error", (_ctx, error) => console.error("[oidc] server error:", error));
 

@@ -16,6 +16,8 @@ export const TENANT_ACTIONS = [
   "bucket.create",
   "task.list",
   "task.retry",
+  "oauth_provider.list",
+  "oauth_provider.manage",
 ] as const;
 export const WORKSPACE_ACTIONS = [
   "workspace.read",
@@ -27,6 +29,9 @@ export const WORKSPACE_ACTIONS = [
   "workflow.write",
   "secret.list",
   "secret.write",
+  "secret.reveal",
+  "connection.list",
+  "connection.manage",
   "run.read",
   "run.start",
   "trigger.manage",
@@ -49,15 +54,16 @@ export type StorageOrgAction = (typeof STORAGE_ORG_ACTIONS)[number];
 export type SpaceAction = (typeof SPACE_ACTIONS)[number];
 export type Action = TenantAction | WorkspaceAction | AppAction | BucketAction | UserAction | StorageOrgAction | SpaceAction;
 
-const VIEWER: WorkspaceAction[] = ["workspace.read", "member.read", "workflow.read", "secret.list", "run.read", "run.start"];
+const VIEWER: WorkspaceAction[] = ["workspace.read", "member.read", "workflow.read", "secret.list", "connection.list", "run.read", "run.start"];
 /** `trigger.manage`: schedules, webhooks and event bindings start runs without a person, so editors decide them. */
 const EDITOR: WorkspaceAction[] = [...VIEWER, "workflow.write", "trigger.manage"];
-const ADMIN: WorkspaceAction[] = [...EDITOR, "workspace.update", "workspace.archive", "member.manage", "secret.write"];
+/** `secret.reveal` also needs a token scope that names it (EXPLICIT_SCOPE_ACTIONS): people never read values back. */
+const ADMIN: WorkspaceAction[] = [...EDITOR, "workspace.update", "workspace.archive", "member.manage", "secret.write", "secret.reveal", "connection.manage"];
 
 export const WORKSPACE_ROLE_ACTIONS: Record<WorkspaceRole, readonly WorkspaceAction[]> = { viewer: VIEWER, editor: EDITOR, admin: ADMIN };
 
 /** Tenant actions open to every signed-in principal of the tenant; the rest need the platform admin role. */
-export const TENANT_ACTIONS_FOR_EVERYONE: readonly TenantAction[] = ["workspace.list", "app.list", "bucket.list", "task.list", "task.retry"];
+export const TENANT_ACTIONS_FOR_EVERYONE: readonly TenantAction[] = ["workspace.list", "app.list", "bucket.list", "task.list", "task.retry", "oauth_provider.list"];
 
 /** What an app's own admins may do; platform admins may do every app action. Other members only list apps. */
 export const APP_ADMIN_ACTIONS: readonly AppAction[] = ["app.read", "app.update"];
@@ -81,6 +87,9 @@ export const SCOPES = [
   "runs:write",
   "apps:read",
   "apps:write",
+  "secrets:read",
+  "secrets:write",
+  "secrets:reveal",
   "storage:read",
   "storage:write",
 ] as const;
@@ -98,9 +107,19 @@ export const SCOPE_ACTIONS: Record<Scope, readonly Action[]> = {
   "runs:write": ["run.start", "trigger.manage"],
   "apps:read": ["app.list", "app.read", "bucket.list", "bucket.read", "user.list", "user.read", "task.list"],
   "apps:write": ["app.create", "app.update", "app.delete", "bucket.create", "bucket.update", "bucket.delete", "task.retry"],
+  "secrets:read": ["secret.list", "connection.list", "oauth_provider.list"],
+  "secrets:write": ["secret.list", "secret.write", "connection.list", "connection.manage", "oauth_provider.list", "oauth_provider.manage"],
+  "secrets:reveal": ["secret.reveal"],
   "storage:read": ["storage_org.read", "space.read"],
   "storage:write": ["storage_org.create", "storage_org.update", "space.upload", "space.upload_main", "space.delete_blobs", "space.manage"],
 };
+
+/**
+ * Actions only a token whose scopes name them may do: the all-scopes marker of a signed-in person does
+ * not cover them, so secret values are read back only by machine clients given `secrets:reveal` (and
+ * by runs, inside the engine).
+ */
+export const EXPLICIT_SCOPE_ACTIONS: readonly Action[] = ["secret.reveal"];
 
 /**
  * The seed's storage roles, as data. Organizations: `org_<org>_access` sees one, `org_all_public`

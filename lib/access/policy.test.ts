@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WorkspaceRole } from "@/db/schema";
 import { ALL_SCOPES_MARKER, type Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
-import { TENANT_ACTIONS, WORKSPACE_ACTIONS, WORKSPACE_ROLE_ACTIONS, type Action } from "./actions";
+import { EXPLICIT_SCOPE_ACTIONS, TENANT_ACTIONS, WORKSPACE_ACTIONS, WORKSPACE_ROLE_ACTIONS, type Action } from "./actions";
 import { adminRole, authorize, can, isPlatformAdmin, workspaceAccess, workspaceVisible, type WorkspaceAccess, type WorkspaceGuard } from "./policy";
 import { accessRulesInput, normalizeRules, roleFromRules } from "./rules";
 
@@ -221,9 +221,14 @@ describe("can", () => {
     expect(can(p, action, target)).toBe(expected);
   });
 
-  it.each(["viewer", "editor", "admin"] as const)("a %s member may do exactly its role's workspace actions", (role) => {
+  const byScopes = (action: Action) => !EXPLICIT_SCOPE_ACTIONS.includes(action);
+
+  it.each(["viewer", "editor", "admin"] as const)("a %s member may do exactly its role's workspace actions (those its scopes must name, only with them)", (role) => {
     const allowed = WORKSPACE_ACTIONS.filter((action) => can(principal(), action, ws({ memberRole: role })));
-    expect(allowed).toEqual([...WORKSPACE_ROLE_ACTIONS[role]].sort((a, b) => WORKSPACE_ACTIONS.indexOf(a) - WORKSPACE_ACTIONS.indexOf(b)));
+    const expected = [...WORKSPACE_ROLE_ACTIONS[role]].sort((a, b) => WORKSPACE_ACTIONS.indexOf(a) - WORKSPACE_ACTIONS.indexOf(b));
+    expect(allowed).toEqual(expected.filter(byScopes));
+    const named = WORKSPACE_ACTIONS.filter((action) => can(principal({ scopes: ["secrets:reveal"] }), action, ws({ memberRole: role })));
+    expect(named).toEqual(expected.filter((action) => !byScopes(action)));
   });
 
   it("roles nest: viewer ⊂ editor ⊂ admin", () => {
@@ -238,7 +243,7 @@ describe("can", () => {
       expect(can(p, action, { tenantId: OTHER_TENANT })).toBe(false);
     }
     for (const action of WORKSPACE_ACTIONS) {
-      expect(can(p, action, ws({ hidden: true }))).toBe(true);
+      expect(can(p, action, ws({ hidden: true }))).toBe(byScopes(action));
       expect(can(p, action, ws({ tenantId: OTHER_TENANT }))).toBe(false);
     }
   });

@@ -8,6 +8,7 @@ import {
   APP_ADMIN_ACTIONS,
   BUCKET_ACTIONS,
   BUCKET_LEVEL_ACTIONS,
+  EXPLICIT_SCOPE_ACTIONS,
   LOADING_ZONE,
   LOADING_ZONE_ACTIONS,
   ORG_ALL_PUBLIC,
@@ -49,7 +50,9 @@ export function isPlatformAdmin(p: Principal) {
 }
 
 export function scopeAllows(p: Principal, action: Action) {
-  return p.scopes.some((scope) => scope === ALL_SCOPES_MARKER || (Object.hasOwn(SCOPE_ACTIONS, scope) && SCOPE_ACTIONS[scope as Scope].includes(action)));
+  return p.scopes.some(
+    (scope) => (scope === ALL_SCOPES_MARKER && !EXPLICIT_SCOPE_ACTIONS.includes(action)) || (Object.hasOwn(SCOPE_ACTIONS, scope) && SCOPE_ACTIONS[scope as Scope].includes(action)),
+  );
 }
 
 /** What a workspace knows about itself for access decisions. */
@@ -138,7 +141,6 @@ function spaceAllows(p: Principal, action: SpaceAction, guard: SpaceGuard) {
 export function allowedSpaceActions(p: Principal, guard: SpaceGuard): SpaceAction[] {
   return SPACE_ACTIONS.filter((action) => can(p, action, guard));
 }
-
 
 /** Whether the caller may know the bucket exists: only through a grant of its own (or as platform admin). */
 export function bucketVisible(p: Principal, bucket: BucketGuard) {

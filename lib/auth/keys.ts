@@ -9,7 +9,7 @@ const ALG = "ES256";
 type SigningKey = { kid: string; alg: string; privateKey: CryptoKey; publicJwk: JWK };
 const cache = globalThis as unknown as { __sluiceSigningKey?: Promise<SigningKey> };
 
-const sealContext = (kid: string): SealContext => ({ purpose: "signing-key", owner: kid, version: 1 });
+export const sealContext = (kid: string): SealContext => ({ purpose: "signing-key", owner: kid, version: 1 });
 
 /** Rows written before keys were sealed hold the private JWK in plain: seal them and clear it. */
 async function sealPlainKeys() {

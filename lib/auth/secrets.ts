@@ -20,8 +20,8 @@ export function secretMatches(secret: string, hash: string) {
 }
 
 type SealedSetting = { sealed: string };
-const isSealedSetting = (value: unknown): value is SealedSetting => typeof value === "object" && value !== null && typeof (value as SealedSetting).sealed === "string";
-const settingContext = (key: string): SealContext => ({ purpose: "instance-setting", owner: key, version: 1 });
+export const isSealedSetting = (value: unknown): value is SealedSetting => typeof value === "object" && value !== null && typeof (value as SealedSetting).sealed === "string";
+export const settingContext = (key: string): SealContext => ({ purpose: "instance-setting", owner: key, version: 1 });
 const sealSetting = (key: string, value: unknown): SealedSetting => ({ sealed: seal(JSON.stringify(value), settingContext(key)) });
 
 /**

@@ -69,6 +69,11 @@ export function open(sealed: string, context: SealContext, dataKey: Buffer = mas
   return openBytes(sealed, context, dataKey).toString("utf8");
 }
 
+/** The same value sealed under another key (master-key rotation): never opened as text; one that does not open throws SealedValueError. */
+export function reseal(sealed: string, context: SealContext, from: Buffer, to: Buffer): string {
+  return sealBytes(openBytes(sealed, context, from), context, to);
+}
+
 /** A fresh random data key. */
 export function newDataKey(): Buffer {
   return randomBytes(KEY_BYTES);

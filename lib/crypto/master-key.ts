@@ -62,10 +62,13 @@ function createKeyFile(file: string): Buffer {
   return readKeyFile(file)!;
 }
 
+/** Where the master key lives when SLUICE_MASTER_KEY is not set. */
+export const masterKeyFile = (env: Environment = process.env) => path.join(dataDir(env), FILE_NAME);
+
 /** Reads the master key from `env` (SLUICE_MASTER_KEY, else the key file in its data directory), creating the file if need be. */
 export function loadMasterKey(env: Environment = process.env): Buffer {
   if (env.SLUICE_MASTER_KEY) return parse(env.SLUICE_MASTER_KEY, "SLUICE_MASTER_KEY");
-  const file = path.join(dataDir(env), FILE_NAME);
+  const file = masterKeyFile(env);
   return readKeyFile(file) ?? createKeyFile(file);
 }
 

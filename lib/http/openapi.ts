@@ -2,9 +2,11 @@ import { z } from "zod";
 import * as audit from "@/lib/audit/endpoints";
 import * as auth from "@/lib/auth/endpoints";
 import * as clients from "@/lib/clients/endpoints";
+import * as connections from "@/lib/connections/endpoints";
 import * as workflows from "@/lib/workflows/endpoints";
 import * as workspaces from "@/lib/workspaces/endpoints";
 import * as runs from "@/lib/engine/runs/endpoints";
+import * as secrets from "@/lib/secrets/endpoints";
 import * as triggers from "@/lib/engine/triggers/endpoints";
 import * as storage from "@/lib/storage/endpoints";
 import { accessManagerEndpoints } from "@/lib/storage/access-manager";
@@ -14,7 +16,7 @@ import * as tasks from "@/lib/tasks/endpoints";
 import type { Endpoint } from "./endpoint";
 
 /** Every REST endpoint, in the order the reference shows them. New domains add their module here. */
-export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, apps, buckets, tasks, storage, clients, audit };
+export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth, workspaces, workflows, runs, triggers, secrets, connections, apps, buckets, tasks, storage, clients, audit };
 
 /**
  * Endpoints that answer under a prefix of their own instead of /api/v1 (the seed AccessManager's
@@ -22,7 +24,6 @@ export const ENDPOINT_MODULES: Record<string, Record<string, Endpoint>> = { auth
  * /api/v1's) leaves them out.
  */
 export const PREFIXED_ENDPOINTS: { prefix: string; endpoints: Endpoint[] }[] = [accessManagerEndpoints];
-
 
 export function allEndpoints(): Endpoint[] {
   return Object.values(ENDPOINT_MODULES).flatMap((module) => Object.values(module));

@@ -1,7 +1,7 @@
 import { createDecipheriv, createHash } from "node:crypto";
-import { eq, like } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { database } from "@/db/client";
-import { secrets, settings } from "@/db/schema";
+import { secrets, secretVersions, settings } from "@/db/schema";
 import { sealSecretValue } from "./embedded-store";
 
 /**
@@ -33,7 +33,9 @@ async function resealLegacySecrets() {
       } catch {
         throw new Error(`The secret ${row.name} of workspace ${row.workspaceId} was stored by an earlier version and does not open with ${process.env.SLUICE_SECRET_KEY ? "SLUICE_SECRET_KEY" : "the old secret-key setting"}.`);
       }
-      await tx.update(secrets).set({ ciphertext: await sealSecretValue(tx, row, value) }).where(eq(secrets.id, row.id));
+      const ciphertext = await sealSecretValue(tx, row, value);
+      await tx.update(secrets).set({ ciphertext }).where(eq(secrets.id, row.id));
+      await tx.update(secretVersions).set({ ciphertext }).where(and(eq(secretVersions.secretId, row.id), eq(secretVersions.version, row.version)));
     }
     if (setting) await tx.delete(settings).where(eq(settings.key, LEGACY_SETTING));
   });

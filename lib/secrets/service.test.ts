@@ -1,32 +1,35 @@
 import { createCipheriv, createHash, randomBytes } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { database } from "@/db/client";
-import { secretDataKeys, secrets, settings } from "@/db/schema";
+import { apps, auditEvents, secretDataKeys, secrets, secretVersions, settings } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { SealedValueError } from "@/lib/crypto/envelope";
-import { testTenant } from "@/lib/testing/fixtures";
-import { createWorkspace } from "@/lib/workspaces/service";
+import { testTenant, testUser } from "@/lib/testing/fixtures";
+import { addMember, createWorkspace } from "@/lib/workspaces/service";
 import { openSecretValue, sealSecretValue } from "./embedded-store";
-import { createSecret, listSecretNames, revealSecretValue, secretNamesOf } from "./service";
+import { createSecret, deleteSecret, describeSecret, getSecret, listSecretNames, listSecrets, putSecret, revealSecret, revealSecretValue, secretNamesOf } from "./service";
 
 let operator: Principal;
 let tenantId: string;
+let tenantSlug: string;
 const newWorkspace = async () => (await createWorkspace(operator, { name: `ws-${randomBytes(4).toString("hex")}` })).id;
 
 beforeAll(async () => {
-  ({ operator, tenant: { id: tenantId } } = await testTenant("sec"));
+  ({ operator, tenant: { id: tenantId, slug: tenantSlug } } = await testTenant("sec"));
 });
 
 async function storedRow(workspaceId: string, name: string) {
   const db = await database();
-  const [row] = await db.select().from(secrets).where(and(eq(secrets.workspaceId, workspaceId), eq(secrets.name, name)));
+  const [row] = await db.select().from(secrets).where(and(eq(secrets.workspaceId, workspaceId), isNull(secrets.appId), eq(secrets.name, name)));
   return row;
 }
 
-async function insertRow(workspaceId: string, name: string, ciphertext: string, version = 1) {
+/** A secret row with one version, written as the database would hold it. */
+async function insertRow(workspaceId: string, name: string, ciphertext: string, version = 1, appId: string | null = null) {
   const db = await database();
-  await db.insert(secrets).values({ tenantId, workspaceId, name, ciphertext, version });
+  const [row] = await db.insert(secrets).values({ tenantId, workspaceId, appId, name, ciphertext, version }).returning();
+  await db.insert(secretVersions).values({ secretId: row.id, version, ciphertext, createdBy: "test" });
 }
 
 /** Flips one bit of the encrypted body of a sealed value. */
@@ -36,6 +39,13 @@ function flipped(sealed: string): string {
   body[0] ^= 1;
   parts[2] = body.toString("base64url");
   return parts.join(".");
+}
+
+async function newApp(workspaceId: string) {
+  const db = await database();
+  const slug = `app-${randomBytes(3).toString("hex")}`;
+  const [app] = await db.insert(apps).values({ tenantId, workspaceId, name: slug, slug, iamRoleName: `dev_app_${slug}`, createdBy: "test" }).returning();
+  return app.id;
 }
 
 describe("secrets at rest", () => {
@@ -68,9 +78,10 @@ describe("secrets at rest", () => {
     for (const [i, ref] of refs.entries()) expect(await openSecretValue(db, ref, sealed[i])).toBe(`value-${ref.name}`);
   });
 
-  it("refuse a value copied to another workspace, name or version, or changed", async () => {
+  it("refuse a value copied to another workspace, name, version or app, or changed", async () => {
     const ws = await newWorkspace();
     const other = await newWorkspace();
+    const app = await newApp(ws);
     await createSecret(operator, { workspaceId: ws, name: "origin", value: "copied-secret" });
     await createSecret(operator, { workspaceId: other, name: "unrelated", value: "x" });
     const { ciphertext } = await storedRow(ws, "origin");
@@ -79,16 +90,96 @@ describe("secrets at rest", () => {
     await expect(revealSecretValue(other, "origin")).rejects.toThrow(SealedValueError);
     await insertRow(ws, "renamed", ciphertext);
     await expect(revealSecretValue(ws, "renamed")).rejects.toThrow(SealedValueError);
-    await insertRow(ws, "bumped", (await storedRow(ws, "renamed")).ciphertext, 2);
+    await insertRow(ws, "bumped", ciphertext, 2);
     await expect(revealSecretValue(ws, "bumped")).rejects.toThrow(SealedValueError);
+    await insertRow(ws, "origin", ciphertext, 1, app);
+    await expect(revealSecretValue(ws, "origin", { appId: app })).rejects.toThrow(SealedValueError);
 
     const db = await database();
-    await db.update(secrets).set({ ciphertext: flipped(ciphertext) }).where(and(eq(secrets.workspaceId, ws), eq(secrets.name, "origin")));
+    const row = await storedRow(ws, "origin");
+    await db.update(secretVersions).set({ ciphertext: flipped(ciphertext) }).where(eq(secretVersions.secretId, row.id));
     await expect(revealSecretValue(ws, "origin")).rejects.toThrow(/does not open/);
   });
 
   it("answer not found for a name the workspace does not have", async () => {
     await expect(revealSecretValue(await newWorkspace(), "missing")).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("secret versions, descriptions and who changed them", () => {
+  it("keeps every version and its author, reads any version, and never shows a value", async () => {
+    const ws = await newWorkspace();
+    const alice = await testUser(tenantSlug, operator, { admin: true, email: `alice-${randomBytes(3).toString("hex")}@example.test` });
+    await createSecret(operator, { workspaceId: ws, name: "db", value: "first-value", description: "the database" });
+    const second = await putSecret(alice, { workspaceId: ws, name: "db", value: "second-value" });
+    expect(second).toMatchObject({ created: false, secret: { name: "db", version: 2, description: "the database", createdBy: "operator (cli)", updatedBy: alice.name } });
+    await describeSecret(alice, { workspaceId: ws, name: "db", description: "the main database" });
+    const detail = await getSecret(operator, { workspaceId: ws, name: "db" });
+    expect(detail).toMatchObject({ version: 2, description: "the main database", store: "embedded", connection: null });
+    expect(detail.versions.map((v) => [v.version, v.createdBy])).toEqual([
+      [2, alice.name],
+      [1, "operator (cli)"],
+    ]);
+    expect(JSON.stringify(detail)).not.toMatch(/first-value|second-value/);
+    expect(await revealSecretValue(ws, "db")).toBe("second-value");
+
+    const created = await putSecret(operator, { workspaceId: ws, name: "fresh", value: "v1" });
+    expect(created).toMatchObject({ created: true, secret: { version: 1 } });
+  });
+
+  it("deletes the values but keeps the history; the name is free again", async () => {
+    const ws = await newWorkspace();
+    await createSecret(operator, { workspaceId: ws, name: "gone", value: "to-be-deleted" });
+    await putSecret(operator, { workspaceId: ws, name: "gone", value: "to-be-deleted-2" });
+    const { id } = await storedRow(ws, "gone");
+    await deleteSecret(operator, { workspaceId: ws, name: "gone" });
+    const db = await database();
+    const [row] = await db.select().from(secrets).where(eq(secrets.id, id));
+    expect(row.deletedAt).not.toBeNull();
+    expect(row.ciphertext).toBe("");
+    expect((await db.select().from(secretVersions).where(eq(secretVersions.secretId, id))).map((v) => v.ciphertext)).toEqual([null, null]);
+    expect((await listSecrets(operator, { workspaceId: ws })).items).toEqual([]);
+    await expect(revealSecretValue(ws, "gone")).rejects.toMatchObject({ status: 404 });
+    await createSecret(operator, { workspaceId: ws, name: "gone", value: "again" });
+    expect(await revealSecretValue(ws, "gone")).toBe("again");
+  });
+
+  it("keeps app secrets apart from the workspace's, bound to their app", async () => {
+    const ws = await newWorkspace();
+    const app = await newApp(ws);
+    await createSecret(operator, { workspaceId: ws, appId: app, name: "shared-name", value: "the app's" });
+    await createSecret(operator, { workspaceId: ws, name: "shared-name", value: "the workspace's" });
+    expect(await revealSecretValue(ws, "shared-name", { appId: app })).toBe("the app's");
+    expect(await revealSecretValue(ws, "shared-name")).toBe("the workspace's");
+    expect((await listSecrets(operator, { workspaceId: ws, appId: app })).items.map((s) => s.name)).toEqual(["shared-name"]);
+    expect(await secretNamesOf(ws)).toEqual(["shared-name"]);
+    await expect(listSecrets(operator, { workspaceId: await newWorkspace(), appId: app })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("lets members list, admins write, and no person read a value back", async () => {
+    const ws = await newWorkspace();
+    const viewer = await testUser(tenantSlug, operator);
+    const admin = await testUser(tenantSlug, operator);
+    await addMember(operator, { workspaceId: ws, email: viewer.subject, role: "viewer" });
+    await addMember(operator, { workspaceId: ws, email: admin.subject, role: "admin" });
+    await createSecret(admin, { workspaceId: ws, name: "k", value: "v" });
+    expect((await listSecrets(viewer, { workspaceId: ws })).items.map((s) => s.name)).toEqual(["k"]);
+    await expect(putSecret(viewer, { workspaceId: ws, name: "k", value: "w" })).rejects.toMatchObject({ status: 403 });
+    await expect(revealSecret(admin, { workspaceId: ws, name: "k" })).rejects.toMatchObject({ status: 403 });
+    await expect(revealSecret(operator, { workspaceId: ws, name: "k" })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("audits a run's read with the version read, never the value", async () => {
+    const ws = await newWorkspace();
+    await createSecret(operator, { workspaceId: ws, name: "audited", value: "audited-value-123" });
+    await putSecret(operator, { workspaceId: ws, name: "audited", value: "audited-value-456" });
+    const runId = "11111111-2222-4333-8444-555555555555";
+    await revealSecretValue(ws, "audited", { runId });
+    const db = await database();
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.workspaceId, ws), eq(auditEvents.action, "secret.reveal")));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actorKind: "system", actorId: runId, actorName: `run ${runId}`, after: { name: "audited", version: 2 } });
+    expect(JSON.stringify(events)).not.toContain("audited-value");
   });
 });
 
@@ -118,7 +209,10 @@ describe("secrets stored by the earlier format", () => {
     legacy.__sluiceLegacySecrets = undefined;
 
     expect(await revealSecretValue(ws, "old-secret")).toBe("from-before");
-    expect((await storedRow(ws, "old-secret")).ciphertext).toMatch(/^s1\./);
+    const row = await storedRow(ws, "old-secret");
+    expect(row.ciphertext).toMatch(/^s1\./);
+    const [version] = await db.select().from(secretVersions).where(eq(secretVersions.secretId, row.id));
+    expect(version.ciphertext).toBe(row.ciphertext);
     expect(await db.select().from(settings).where(eq(settings.key, "secret-key"))).toEqual([]);
   });
 

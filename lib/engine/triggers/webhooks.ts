@@ -30,7 +30,7 @@ export const CALLS_PER_WEBHOOK = 60;
 
 type WebhookRow = typeof webhooks.$inferSelect;
 
-const sealContext = (row: Pick<WebhookRow, "id" | "secretVersion">): SealContext => ({ purpose: "webhook-secret", owner: row.id, version: row.secretVersion });
+export const sealContext = (row: Pick<WebhookRow, "id" | "secretVersion">): SealContext => ({ purpose: "webhook-secret", owner: row.id, version: row.secretVersion });
 const newSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

@@ -13,6 +13,9 @@ import { createApp } from "@/lib/apps/service";
 import { bucketPrefix } from "@/lib/apps/cloud-names";
 import { grantBucket } from "@/lib/buckets/grants";
 import { createBucket } from "@/lib/buckets/service";
+import { createProvider } from "@/lib/connections/providers";
+import { startConnection } from "@/lib/connections/service";
+import { createSecret } from "@/lib/secrets/service";
 import { testTenant, testToken, testUser } from "@/lib/testing/fixtures";
 import { createWorkflow, saveWorkflow } from "@/lib/workflows/service";
 import { diamond } from "@/lib/workflows/spec.testing";
@@ -66,6 +69,10 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
   const schedule = await createSchedule(operator, { ...triggerOf, name: "fuzz-yearly", cron: "0 0 1 1 *", paused: true });
   const webhook = await createWebhook(operator, { ...triggerOf, name: "fuzz-hook" });
   const binding = await createEventTrigger(operator, { ...triggerOf, eventType: "fuzz.event" });
+  // a secret, an OAuth provider and a connection to it waiting for authorization
+  await createSecret(operator, { workspaceId: open.id, name: "fuzz-secret", value: "fuzz-secret-value" });
+  const provider = await createProvider(operator, { name: "fuzz-oauth", authorizeUrl: "https://oauth.example.test/authorize", tokenUrl: "https://oauth.example.test/token", clientId: "fuzz", clientSecret: "fuzz-client-secret" });
+  await startConnection(operator, { workspaceId: open.id, name: "fuzz-connection", providerId: provider.id });
 
   // an app with a parameter, a bucket granted to it and to the user, and their (queued, never run) tasks
   const { app, task: appTask } = await createApp(operator, { name: "fuzz-app", workspaceId: open.id, admins: [user.id] });
@@ -105,6 +112,9 @@ export async function fuzzFixture(): Promise<FuzzFixture> {
       "tasks/id": [appTask.id, "00000000-0000-4000-8000-000000000000"],
       "organizations/org": ["fuzz-org", "no-such-org"],
       "spaces/space": ["fuzz-space", "loadingzone", "no-such-space"],
+      "secrets/name": ["fuzz-secret", "connection.fuzz-connection"],
+      "oauth-providers/providerId": [provider.id, "00000000-0000-4000-8000-000000000000"],
+      "connections/connection": ["fuzz-connection"],
     },
     authorization: {
       admin: `Bearer ${admin.token}`,

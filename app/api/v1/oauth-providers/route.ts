@@ -1,0 +1,4 @@
+import { createProvider, listProviders } from "@/lib/connections/endpoints";
+
+export const GET = listProviders.handle;
+export const POST = createProvider.handle;

@@ -1,0 +1,3 @@
+import { revealSecret } from "@/lib/secrets/endpoints";
+
+export const POST = revealSecret.handle;

@@ -1,0 +1,155 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { database } from "@/db/client";
+import { connections, oauthProviders, secretDataKeys, secrets, secretVersions, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
+import { sealContext as signingKeyContext, signingKey } from "@/lib/auth/keys";
+import { instanceSetting } from "@/lib/auth/secrets";
+import type { Principal } from "@/lib/auth/principal";
+import { createProvider, oauthClientOf } from "@/lib/connections/providers";
+import { startConnection, verifierContext } from "@/lib/connections/service";
+import { open, SealedValueError } from "@/lib/crypto/envelope";
+import { loadMasterKey, masterKey } from "@/lib/crypto/master-key";
+import { createWebhook, sealContext as webhookContext } from "@/lib/engine/triggers/webhooks";
+import { testTenant } from "@/lib/testing/fixtures";
+import { createWorkflow } from "@/lib/workflows/service";
+import { diamond } from "@/lib/workflows/spec.testing";
+import { createWorkspace } from "@/lib/workspaces/service";
+import { resealUnderNewKey, rotateMasterKey } from "./master-key-rotation";
+import { createSecret, revealSecretValue } from "./service";
+
+const holder = globalThis as unknown as { __sluiceMasterKey?: Buffer };
+const original = masterKey();
+let operator: Principal;
+let fx: Awaited<ReturnType<typeof sealedEverything>>;
+
+/** One of each kind of value sealed under the master key, and a secret value sealed with a data key. */
+async function sealedEverything() {
+  const ws = (await createWorkspace(operator, { name: `rot-${randomBytes(3).toString("hex")}` })).id;
+  await createSecret(operator, { workspaceId: ws, name: "payload", value: "rotation-payload" });
+  await createWorkflow(operator, { workspaceId: ws, name: "flow", spec: diamond() });
+  const hook = await createWebhook(operator, { workspaceId: ws, workflow: "flow", name: "hook" });
+  const provider = await createProvider(operator, { name: `p-${randomBytes(3).toString("hex")}`, authorizeUrl: "https://idp.example.test/a", tokenUrl: "https://idp.example.test/t", clientId: "c", clientSecret: "provider-client-secret" });
+  await startConnection(operator, { workspaceId: ws, name: "pending", providerId: provider.id });
+  const settingKey = `rotation-test-${randomBytes(3).toString("hex")}`;
+  await instanceSetting(settingKey, () => ({ value: "setting-value" }));
+  const kid = (await signingKey()).kid;
+  return { ws, webhookId: hook.id, webhookSecret: hook.secret, providerId: provider.id, settingKey, kid };
+}
+
+/** Every value of the fixture, opened with whatever master key the process holds now. */
+async function openedValues() {
+  const db = await database();
+  const [hook] = await db.select().from(webhooks).where(eq(webhooks.id, fx.webhookId));
+  const [provider] = await db.select().from(oauthProviders).where(eq(oauthProviders.id, fx.providerId));
+  const [connection] = await db.select().from(connections).where(eq(connections.providerId, fx.providerId));
+  const [key] = await db.select().from(signingKeys).where(eq(signingKeys.kid, fx.kid));
+  return {
+    secret: await revealSecretValue(fx.ws, "payload"),
+    webhook: open(hook.sealedSecret, webhookContext(hook)),
+    clientSecret: oauthClientOf(provider).clientSecret,
+    verifier: open(connection.sealedVerifier!, verifierContext(connection.id)).length,
+    setting: await instanceSetting(fx.settingKey, () => ({ value: "not created again" })),
+    signingKey: (JSON.parse(open(key.wrappedPrivateKey!, signingKeyContext(fx.kid))) as { kty: string }).kty,
+  };
+}
+
+async function snapshot() {
+  const db = await database();
+  const [dataKey] = await db.select().from(secretDataKeys).where(eq(secretDataKeys.workspaceId, fx.ws));
+  const [secret] = await db.select().from(secrets).where(eq(secrets.workspaceId, fx.ws));
+  const versions = await db.select().from(secretVersions).where(eq(secretVersions.secretId, secret.id));
+  return { wrappedKey: dataKey.wrappedKey, values: versions.map((v) => v.ciphertext) };
+}
+
+beforeAll(async () => {
+  ({ operator } = await testTenant("rot"));
+  fx = await sealedEverything();
+});
+
+afterEach(() => {
+  holder.__sluiceMasterKey = original;
+});
+
+describe("master-key rotation", () => {
+  it("re-seals every key under the new master key without touching the values; the old key opens nothing", async () => {
+    const expected = { secret: "rotation-payload", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
+    expect(await openedValues()).toEqual(expected);
+    const before = await snapshot();
+    const next = randomBytes(32);
+    try {
+      expect(await resealUnderNewKey(original, next)).toBeGreaterThanOrEqual(6);
+      const after = await snapshot();
+      expect(after.values).toEqual(before.values);
+      expect(after.wrappedKey).not.toBe(before.wrappedKey);
+      await expect(revealSecretValue(fx.ws, "payload")).rejects.toThrow(SealedValueError);
+      holder.__sluiceMasterKey = next;
+      expect(await openedValues()).toEqual(expected);
+    } finally {
+      await resealUnderNewKey(next, original);
+    }
+    holder.__sluiceMasterKey = original;
+    expect(await openedValues()).toEqual(expected);
+  });
+
+  it("refuses a tampered sealed value, naming it, and changes nothing", async () => {
+    const db = await database();
+    const [provider] = await db.select().from(oauthProviders).where(eq(oauthProviders.id, fx.providerId));
+    const parts = provider.sealedClientSecret.split(".");
+    const body = Buffer.from(parts[2], "base64url");
+    body[0] ^= 1;
+    await db.update(oauthProviders).set({ sealedClientSecret: [parts[0], parts[1], body.toString("base64url"), parts[3]].join(".") }).where(eq(oauthProviders.id, provider.id));
+    const before = await snapshot();
+    try {
+      await expect(resealUnderNewKey(original, randomBytes(32))).rejects.toThrow(`the client secret of OAuth provider ${provider.name} does not open with the current master key`);
+      expect(await snapshot()).toEqual(before);
+      expect(await revealSecretValue(fx.ws, "payload")).toBe("rotation-payload");
+    } finally {
+      await db.update(oauthProviders).set({ sealedClientSecret: provider.sealedClientSecret }).where(eq(oauthProviders.id, provider.id));
+    }
+  });
+
+  it("refuses while a column of sealed values it cannot re-seal holds data", async () => {
+    const db = await database();
+    const [tenantRow] = await db.select({ tenantId: oauthProviders.tenantId }).from(oauthProviders).where(eq(oauthProviders.id, fx.providerId));
+    const [org] = await db
+      .insert(storageOrganizations)
+      .values({ tenantId: tenantRow.tenantId, name: `org-${randomBytes(3).toString("hex")}`, confidentiality: "internal", accountName: "acct", blobEndpoint: "http://127.0.0.1:1", sealedAccountKey: "s1.x.y.z", createdBy: "test" })
+      .returning();
+    try {
+      await expect(resealUnderNewKey(original, randomBytes(32))).rejects.toThrow("Sealed values in storage_organizations.sealed_account_key cannot be re-sealed by this version; nothing was changed.");
+    } finally {
+      await db.delete(storageOrganizations).where(eq(storageOrganizations.id, org.id));
+    }
+  });
+
+  it("writes a generated key into the key file once the database holds the re-sealed values", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "sluice-rotation-"));
+    try {
+      const result = await rotateMasterKey({ SLUICE_DATA_DIR: dataDir });
+      const file = path.join(dataDir, "master.key");
+      expect(result).toMatchObject({ keyFile: file, resealed: expect.any(Number) });
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const next = loadMasterKey({ SLUICE_DATA_DIR: dataDir });
+      expect(readFileSync(file, "utf8").trim()).toBe(next.toString("base64"));
+      holder.__sluiceMasterKey = next;
+      expect((await openedValues()).secret).toBe("rotation-payload");
+      await resealUnderNewKey(next, original);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("with SLUICE_MASTER_KEY set, takes the new key from SLUICE_NEW_MASTER_KEY", async () => {
+    await expect(rotateMasterKey({ SLUICE_MASTER_KEY: original.toString("base64") })).rejects.toThrow(/give the new key as SLUICE_NEW_MASTER_KEY/);
+    await expect(rotateMasterKey({ SLUICE_MASTER_KEY: original.toString("base64"), SLUICE_NEW_MASTER_KEY: original.toString("hex") })).rejects.toThrow(/is the current master key/);
+    const next = randomBytes(32);
+    await rotateMasterKey({ SLUICE_MASTER_KEY: original.toString("base64"), SLUICE_NEW_MASTER_KEY: next.toString("hex") });
+    holder.__sluiceMasterKey = next;
+    expect((await openedValues()).clientSecret).toBe("provider-client-secret");
+    await resealUnderNewKey(next, original);
+  });
+});
