@@ -81,6 +81,11 @@ export function SchedulesSection({ workspaceId, workflow, schedules, inputs, may
                     ) : (
                       <span className="text-fg-muted">{s.lastSlotAt ? inZone(s.lastSlotAt, s.timezone) : "never"}</span>
                     )}
+                    {s.lastError && (
+                      <p className="mt-1 text-danger" role="note">
+                        Started no run: {s.lastError}
+                      </p>
+                    )}
                   </Td>
                   <Td>
                     {mayManage && (

@@ -68,6 +68,7 @@ function present(row: ScheduleRow, workflow: string): Schedule {
     endAt: iso(row.endAt),
     lastSlotAt: iso(row.lastSlotAt),
     lastRunId: row.lastRunId,
+    lastError: row.lastError,
     nextFireTimes: upcoming.map((slot) => slot.toISOString()),
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
@@ -274,10 +275,10 @@ export async function fireSlot(job: Pick<Job, "payload">) {
   const next = slotAfter(cronSpec(row), fired > now ? fired : now);
   const principal = triggerPrincipal(found.tenant, "schedule", row);
 
-  const advance = async (tx: Tx, runId: string | null) => {
+  const advance = async (tx: Tx, runId: string | null, error: string | null = null) => {
     const [claimed] = await tx
       .update(schedules)
-      .set({ lastSlotAt: fired, nextSlotAt: next, ...(runId ? { lastRunId: runId } : {}) })
+      .set({ lastSlotAt: fired, nextSlotAt: next, lastError: error, ...(runId ? { lastRunId: runId } : {}) })
       .where(and(eq(schedules.id, row.id), eq(schedules.nextSlotAt, slot)))
       .returning();
     if (!claimed) throw new SlotTaken();
@@ -285,7 +286,7 @@ export async function fireSlot(job: Pick<Job, "payload">) {
   };
   const useUp = async (reason: string) => {
     log().warn({ schedule: row.id, slot: fired.toISOString() }, `schedule ${row.name} started no run: ${reason}`);
-    await db.transaction((tx) => advance(tx, null)).catch((error) => {
+    await db.transaction((tx) => advance(tx, null, reason.slice(0, 500))).catch((error) => {
       if (!(error instanceof SlotTaken)) throw error;
     });
   };

@@ -54,6 +54,7 @@ export const schedule = z.object({
   endAt: z.string().nullable(),
   lastSlotAt: z.string().nullable().describe("the slot fired last"),
   lastRunId: z.uuid().nullable().describe("the run the last firing started"),
+  lastError: z.string().nullable().describe("why the last slot started nothing (e.g. skipped under the forbid policy)"),
   nextFireTimes: z.array(z.string()).describe(`the next ${NEXT_FIRE_TIMES} slots (none while paused or after the end)`),
   createdBy: z.string(),
   createdAt: z.string(),
