@@ -197,7 +197,7 @@ export async function saveWorkflow(p: Principal, input: z.input<typeof saveInput
   const current = await findWorkflow(ws, data.name);
   await assertValid(ws, data.name, data.spec);
   const db = await database();
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     const [workflow] = await tx.select().from(workflows).where(eq(workflows.id, current.id)).for("update");
     if (workflow.latestVersion !== data.baseVersion) {
       const [latest] = await tx
@@ -221,6 +221,9 @@ export async function saveWorkflow(p: Principal, input: z.input<typeof saveInput
     await recordAudit(tx, p, { action, targetType: "workflow", targetId: workflow.id, workspaceId: ws.id, before: { version: data.baseVersion }, after: { version: next, message: data.message } });
     return { ...summary(updated), version: presentVersion(updated.name, version) };
   });
+  // Schedules on the cluster that run the latest version follow the new one (imported late: triggers build on this module).
+  await (await import("@/lib/engine/triggers/schedules")).workflowVersionSaved(ws, current.id);
+  return saved;
 }
 
 export async function restoreVersion(p: Principal, input: Ref & { version: number; baseVersion: number }) {

@@ -308,3 +308,16 @@ export async function fireSlot(job: Pick<Job, "payload">) {
     await useUp(explain(error));
   }
 }
+
+/**
+ * A new version of a workflow was saved: on the argo engine, its schedules that run the latest
+ * version are CronWorkflows compiled from a version, so they are compiled again.
+ */
+export async function workflowVersionSaved(ws: Parameters<typeof workspaceEngine>[0], workflowId: string) {
+  if (!onCluster(ws)) return;
+  const db = await database();
+  const latest = await db.select().from(schedules).where(and(eq(schedules.workflowId, workflowId), isNull(schedules.version)));
+  for (const row of latest) {
+    await syncCronWorkflow(row).catch((error) => log().error({ err: error, schedule: row.id }, "could not update the CronWorkflow of a schedule after a new version"));
+  }
+}
