@@ -3,6 +3,8 @@ import { masterKeyProblem } from "@/lib/crypto/master-key";
 import { engineConfigurationProblems } from "@/lib/engine/argo/config";
 import { sandboxMode } from "@/lib/engine/local/sandbox";
 import { parseTrustedProxies } from "@/lib/http/peer";
+import { secretStoreConfigurationProblems } from "@/lib/secrets/config";
+import { storageConfigurationProblems } from "@/lib/storage/config";
 
 /**
  * Settings that would make Sluice unsafe or broken, found before it serves anything: the server,
@@ -31,6 +33,8 @@ export function configurationProblems(): string[] {
   }
   problems.push(...engineConfigurationProblems());
   problems.push(...cloudAccessConfigurationProblems());
+  problems.push(...storageConfigurationProblems());
+  problems.push(...secretStoreConfigurationProblems());
   const maxBody = env.SLUICE_MAX_BODY_BYTES;
   if (maxBody !== undefined && !(Number.isInteger(Number(maxBody)) && Number(maxBody) > 0)) {
     problems.push(`SLUICE_MAX_BODY_BYTES must be a positive whole number of bytes, not "${maxBody}".`);

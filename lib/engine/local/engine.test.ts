@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecret } from "@/lib/secrets/service";
 import { engineFixture, engineWorker, runToEnd, saveWorkflow, sh, stepByKey, waitForRun } from "@/lib/engine/testing/engine";
@@ -191,6 +193,43 @@ describe("the local engine", () => {
     // (the spec itself spells the value out, as a test of the masking would)
     expect(JSON.stringify({ ...run, spec: null })).not.toContain("s3cr3t");
     expect(stepByKey(run, "leak").inputs).toEqual({ token: { $secret: "api-token" } });
+  });
+
+  it("runs http steps with secret headers from templates, and reads JSON outputs", async () => {
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers.authorization ?? "");
+      res.writeHead(201, { "content-type": "application/json", "x-trace": "t-1" }).end(JSON.stringify({ items: [{ id: 7 }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      await createSecret(fx.admin, { workspaceId: fx.workspaceId, name: "http-token", value: "tok-ABC-123" });
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/things`;
+      await saveWorkflow(fx.admin, fx.workspaceId, "caller", {
+        inputs: [{ name: "token", type: "secret", required: true }],
+        steps: [
+          {
+            name: "call",
+            kind: "http",
+            http: { method: "POST", url, headers: [{ name: "Authorization", value: { from: "literal", value: "Bearer {{inputs.token}}" } }], body: "{}", successCondition: "response.statusCode == 201" },
+            inputs: [{ name: "token", type: "secret", required: true, value: { from: "input", name: "token" } }],
+            outputs: [
+              { name: "first", type: "number", source: { from: "body", jsonPath: "$.items[0].id" } },
+              { name: "trace", type: "string", source: { from: "header", name: "x-trace" } },
+            ],
+            dependsOn: [],
+            continueOnFailure: false,
+          },
+        ],
+      });
+      const run = await runToEnd(fx.admin, fx.workspaceId, "caller", { token: "http-token" });
+      expect(run.state, JSON.stringify(run.steps.map((x) => x.error))).toBe("succeeded");
+      expect(seen).toEqual(["Bearer tok-ABC-123"]);
+      expect(stepByKey(run, "call").outputs).toEqual({ first: 7, trace: "t-1" });
+      expect(await logOf(run.id)).not.toContain("tok-ABC-123");
+    } finally {
+      server.close();
+    }
   });
 
   it("cancels a run: the process really stops and the run never flips back", async () => {

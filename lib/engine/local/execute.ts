@@ -2,7 +2,9 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { database } from "@/db/client";
 import { jobs, runLogs, runs, runSteps } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { revealSecretValue } from "@/lib/secrets/service";
+import { stepSources } from "@/lib/workflows/graph";
 import { ConditionError, evaluateCondition } from "@/lib/workflows/when";
 import type { Step, StepOutput } from "@/lib/workflows/model";
 import { runHttpStep } from "./http-step";
@@ -86,15 +88,16 @@ function resolvePorts(step: Step, scope: Scope): Record<string, unknown> {
 }
 
 /** Secret values this step may see, by name: those its ports, env, headers and level inputs reference. */
-async function secretsFor(run: RunRow, values: unknown[]): Promise<Map<string, string>> {
+/**
+ * The secret values a step may see, by name: those its ports and its level's inputs reference, and
+ * the secrets its env vars and headers name. Each read is audited against the run.
+ */
+async function secretsFor(run: RunRow, step: Step, scope: Scope): Promise<Map<string, string>> {
   const names = new Set<string>();
-  const visit = (value: unknown) => {
-    if (isSecretRef(value)) names.add(value.$secret);
-    else if (Array.isArray(value)) value.forEach(visit);
-  };
-  values.forEach(visit);
+  for (const value of [...Object.values(scope.ports ?? {}), ...Object.values(scope.inputs)]) if (isSecretRef(value)) names.add(value.$secret);
+  for (const site of stepSources(step)) if (site.source.from === "secret") names.add(site.source.name);
   const secrets = new Map<string, string>();
-  for (const name of names) secrets.set(name, await revealSecretValue(run.workspaceId, name));
+  for (const name of names) secrets.set(name, await revealSecretValue(run.workspaceId, name, { runId: run.id }));
   return secrets;
 }
 
@@ -107,9 +110,16 @@ async function runAttempt(rt: StepRuntime, run: RunRow, row: StepRow, step: Step
   const ports = scope.ports ?? {};
   const env: Record<string, string> = {};
   const envSources = step.kind === "container" ? step.container.env : step.kind === "script" ? step.script.env : [];
+  try {
+    // before env vars and headers are resolved: their templates may name secret inputs
+    scope.secrets = await secretsFor(run, step, scope);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const message = `A secret of this step is not available: ${error.message}`;
+    return { outcome: { state: "failed", error: message }, failure: "error", logs: [{ stream: "system", text: `${message}\n` }] };
+  }
   const rawEnv = Object.fromEntries(envSources.map((e) => [e.name, resolveSource(e.value, scope, true)]));
   const headers = step.kind === "http" ? step.http.headers.map((h) => [h.name, resolveSource(h.value, scope, true)] as const) : [];
-  scope.secrets = await secretsFor(run, [...Object.values(ports), ...Object.values(scope.inputs), ...Object.values(rawEnv), ...headers.map(([, v]) => v)]);
   const reveal = (value: unknown) => (isSecretRef(value) ? scope.secrets!.get(value.$secret)! : asText(value));
   for (const [name, value] of Object.entries(ports)) env[`INPUT_${envName(name)}`] = reveal(value);
   for (const [name, value] of Object.entries(rawEnv)) env[name] = reveal(value);
