@@ -217,7 +217,7 @@ export class ArgoController {
     let values = this.secrets.get(run.id);
     if (!values) {
       const defs = await runDefinitions(run);
-      values = [...(await secretValues(run.workspaceId, secretsUsed(defs.spec, run.inputs, defs.callees)).catch(() => new Map<string, string>())).values()];
+      values = [...(await secretValues(run.workspaceId, secretsUsed(defs.spec, run.inputs, defs.callees), run.id).catch(() => new Map<string, string>())).values()];
       this.secrets.set(run.id, values);
     }
     return values;

@@ -15,12 +15,12 @@ export class MissingSecret extends Error {
   }
 }
 
-/** The values of these secrets of a workspace; a name that is not there throws MissingSecret. */
-export async function secretValues(workspaceId: string, names: readonly string[]): Promise<Map<string, string>> {
+/** The values of these secrets of a workspace (each read audited against the run, if any); a name that is not there throws MissingSecret. */
+export async function secretValues(workspaceId: string, names: readonly string[], runId?: string): Promise<Map<string, string>> {
   const values = new Map<string, string>();
   for (const name of names) {
     try {
-      values.set(name, await revealSecretValue(workspaceId, name));
+      values.set(name, await revealSecretValue(workspaceId, name, { runId }));
     } catch (error) {
       if (error instanceof AppError && error.status === 404) throw new MissingSecret(name);
       throw error;

@@ -87,7 +87,7 @@ async function dispatch(run: RunRow): Promise<void> {
   const secretName = runSecretName(run.id);
   let values: Map<string, string>;
   try {
-    values = await secretValues(run.workspaceId, secretsUsed(defs.spec, run.inputs, defs.callees));
+    values = await secretValues(run.workspaceId, secretsUsed(defs.spec, run.inputs, defs.callees), run.id);
   } catch (error) {
     if (error instanceof MissingSecret) throw new RunRefused(error.message);
     throw error;
