@@ -20,7 +20,7 @@ async function tasksDone(page: Page) {
   await expect(page.getByText("None: every change has been made.")).toBeVisible({ timeout: 30_000 });
 }
 
-test("create an app, grant it a bucket, watch the tasks complete; its parameter is never shown back", async ({ page }) => {
+test("create an app, grant it a bucket, watch the tasks complete; its parameter and secret are never shown back", async ({ page }) => {
   const suffix = unique();
   const name = `Sales ${suffix}`;
   const slug = `sales-${suffix}`;
@@ -90,8 +90,26 @@ test("create an app, grant it a bucket, watch the tasks complete; its parameter 
   await tasksDone(page);
   expect((await fakeAws(page)).parameters[`/e2e/demo/${slug}/DB_PASSWORD`]).toMatchObject({ type: "SecureString", value: parameterValue });
 
+  // An app secret: written, listed by name, and its value never comes back.
+  const secretValue = `secret-${suffix}-value`;
+  await page.getByRole("button", { name: "New secret" }).click();
+  const newSecret = page.getByRole("dialog", { name: "New secret" });
+  await newSecret.getByLabel("Name").fill("api-token");
+  await expect(newSecret.getByLabel("Value", { exact: true })).toHaveAttribute("type", "password");
+  await newSecret.getByLabel("Value", { exact: true }).fill(secretValue);
+  await newSecret.getByRole("button", { name: "Create secret" }).click();
+  await expect(newSecret).toBeHidden();
+  await expect(page.getByRole("table", { name: "Secrets" })).toContainText("api-token");
   await page.reload();
-  expect(await page.content()).not.toContain(parameterValue);
+  await expect(page.getByRole("table", { name: "Secrets" })).toContainText("api-token");
+  const html = await page.content();
+  expect(html).not.toContain(secretValue);
+  expect(html).not.toContain(parameterValue);
+  await page.getByRole("button", { name: "History of api-token" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  expect(await page.content()).not.toContain(secretValue);
+  await shot(page, "apps-secrets");
+  await page.keyboard.press("Escape");
 
   // The Tasks page lists what ran, each succeeded.
   await page.goto("/tasks");

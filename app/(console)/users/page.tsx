@@ -12,7 +12,9 @@ export const metadata: Metadata = { title: "Users" };
 /** People's own IAM roles and bucket grants: everyone's for platform admins, your own otherwise. */
 export default async function UsersPage() {
   const principal = await requirePrincipal();
-  const [people, buckets, tasks] = await Promise.all([listCloudAccess(principal), listBuckets(principal), pendingTasks(principal, { targetType: "user" })]);
+  // Tasks before the roles: once none is pending, the ARNs they wrote are in what is read next.
+  const tasks = await pendingTasks(principal, { targetType: "user" });
+  const [people, buckets] = await Promise.all([listCloudAccess(principal), listBuckets(principal)]);
   const manageable = buckets.items.filter((bucket) => bucket.canManage).map((bucket) => bucket.id);
   return (
     <div className="space-y-6">

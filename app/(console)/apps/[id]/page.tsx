@@ -4,6 +4,7 @@ import { AppSettingsForm } from "@/components/apps/app-settings-form";
 import { GrantBucketDialog } from "@/components/apps/grant-bucket-dialog";
 import { ParametersPanel } from "@/components/apps/parameters-panel";
 import { GrantTable } from "@/components/buckets/grant-table";
+import { SecretsPanel } from "@/components/secrets/secrets-panel";
 import { PendingTasks } from "@/components/tasks/pending-tasks";
 import { Badge, Card, CardHeader, EmptyState, PageHeader } from "@/components/ui/card";
 import { GRANT_LEVELS } from "@/db/schema";
@@ -21,12 +22,14 @@ export const metadata: Metadata = { title: "App" };
 export default async function AppPage({ params }: { params: Promise<{ id: string }> }) {
   const principal = await requirePrincipal();
   const { id } = await params;
+  // Tasks before the app: once none is pending, what they wrote (the role's ARN) is in what is read next.
+  const tasks = await pendingTasks(principal, { targetType: "app", targetId: id });
   const app = await loadOr404(() => getApp(principal, { id })).catch((error) => {
     if (error instanceof AppError && error.status === 403) return null;
     throw error;
   });
   if (!app) return <EmptyState title="Only this app's admins open it">You can see the app in the list; ask a platform admin to make you one of its admins.</EmptyState>;
-  const [grants, parameters, tasks, buckets] = await Promise.all([listAppGrants(principal, { appId: id }), listParameters(principal, { appId: id }), pendingTasks(principal, { targetType: "app", targetId: id }), listBuckets(principal)]);
+  const [grants, parameters, buckets] = await Promise.all([listAppGrants(principal, { appId: id }), listParameters(principal, { appId: id }), listBuckets(principal)]);
   const manageable = buckets.items.filter((bucket) => bucket.canManage);
   return (
     <div className="space-y-6">
@@ -65,6 +68,7 @@ export default async function AppPage({ params }: { params: Promise<{ id: string
         </div>
       </Card>
       <ParametersPanel appId={app.id} parameters={parameters.items} />
+      <SecretsPanel owner={{ workspaceId: app.workspace.id, appId: app.id }} />
       <Card>
         <CardHeader title="Settings" description="Name, description, repository and admins. The slug names the cloud resources and never changes." />
         <AppSettingsForm app={app} />
