@@ -4,6 +4,8 @@
 //     embedded one; either way a temporary SLUICE_DATA_DIR (E2E_DATA_DIR) for the master key file,
 //  3. a stand-in for AWS IAM and SSM on loopback (e2e/aws/fake-aws.mjs), so that apps' cloud tasks run without an AWS account,
 //  4. `sluice seed` with a known admin password, then the production server (scripts/serve.mjs) wired to the provider and the stand-in.
+// Beside them Azurite (the Azure Storage emulator) on loopback, port E2E_AZURITE_PORT (default E2E_PORT + 20), whose
+// endpoints storage organizations may use (SLUICE_STORAGE_BLOB_ENDPOINTS; e2e/storage.spec.ts); it stops with them.
 // On SIGTERM/SIGINT it stops Sluice and the provider and removes the database.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
@@ -13,6 +15,7 @@ import pg from "pg";
 import { OIDC_CLIENT } from "../e2e/oidc/accounts.mjs";
 import { startOidcProvider } from "../e2e/oidc/provider.mjs";
 import { startFakeAws } from "../e2e/aws/fake-aws.mjs";
+import { startAzurite } from "../lib/storage/testing/azurite.mjs";
 import { ensureBuild, root } from "./lib.mjs";
 
 const env = process.env;
@@ -77,6 +80,7 @@ if (databaseUrl) appEnv.DATABASE_URL = databaseUrl;
 
 let oidc;
 let aws;
+let azurite;
 let server;
 let stopping = false;
 
@@ -91,6 +95,7 @@ async function stop(code) {
   }
   await oidc?.close().catch(() => undefined);
   await aws?.close().catch(() => undefined);
+  await azurite?.stop().catch(() => undefined);
   await dropDatabase();
   log("stopped");
   process.exit(code);
@@ -103,6 +108,9 @@ try {
   oidc = await startOidcProvider({ port: oidcPort, redirectUris: [`${baseURL}/api/auth/callback/oidc`, `http://127.0.0.1:${port}/api/auth/callback/oidc`] });
   log(`OpenID Connect provider at ${oidc.issuer}`);
   Object.assign(appEnv, { AUTH_OIDC_ISSUER: oidc.issuer, AUTH_OIDC_CLIENT_ID: OIDC_CLIENT.clientId, AUTH_OIDC_CLIENT_SECRET: OIDC_CLIENT.clientSecret });
+  azurite = await startAzurite({ port: Number(env.E2E_AZURITE_PORT || port + 20) });
+  log(`Azurite at ${azurite.origin}`);
+  appEnv.SLUICE_STORAGE_BLOB_ENDPOINTS = `${azurite.origin}/{account}`;
   aws = await startFakeAws({ port: awsPort });
   log(`AWS stand-in (IAM, SSM) at ${aws.url}`);
   Object.assign(appEnv, {

@@ -91,7 +91,7 @@ export function ParametersPanel({ appId, parameters }: { appId: string; paramete
             <Input id="parameter-name" name="name" required autoFocus aria-invalid={Boolean(errors.name)} />
           </Field>
           <Field id="parameter-value" label="Value" error={errors.value}>
-            <Input id="parameter-value" name="value" type="password" autoComplete="off" required aria-invalid={Boolean(errors.value)} />
+            <Input id="parameter-value" name="value" type="password" autoComplete="new-password" required aria-invalid={Boolean(errors.value)} />
           </Field>
           <Field id="parameter-description" label="Description (optional)" error={errors.description}>
             <Input id="parameter-description" name="description" />

@@ -13,7 +13,7 @@ const SECTIONS = [
   { href: "/buckets", label: "Buckets", icon: Database },
   { href: "/users", label: "Users", icon: Users },
   { href: "/tasks", label: "Tasks", icon: ListChecks },
-  { label: "Storage", icon: HardDrive, soon: true },
+  { href: "/storage", label: "Storage", icon: HardDrive },
 ] as const;
 
 const ADMIN = [

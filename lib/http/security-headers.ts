@@ -1,3 +1,5 @@
+import { storageConnectSources } from "@/lib/storage/config";
+
 /**
  * Security headers for every page and API response, on both server paths (Next's proxy.ts and the
  * production server's direct API path). Pages get a nonce-based script policy; API answers are
@@ -11,7 +13,8 @@ const PAGE_POLICY = (nonce: string, dev: boolean) =>
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    // Browsers upload to and download from storage accounts directly, with a SAS (lib/storage).
+    `connect-src 'self' ${storageConnectSources().join(" ")}`.trim(),
     "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",

@@ -1,8 +1,8 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { database } from "@/db/client";
 import { connections, oauthProviders, secretDataKeys, secrets, secretVersions, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
@@ -14,6 +14,7 @@ import { startConnection, verifierContext } from "@/lib/connections/service";
 import { open, SealedValueError } from "@/lib/crypto/envelope";
 import { loadMasterKey, masterKey } from "@/lib/crypto/master-key";
 import { createWebhook, sealContext as webhookContext } from "@/lib/engine/triggers/webhooks";
+import { accountKeyContext, sealAccountKey } from "@/lib/storage/account";
 import { testTenant } from "@/lib/testing/fixtures";
 import { createWorkflow } from "@/lib/workflows/service";
 import { diamond } from "@/lib/workflows/spec.testing";
@@ -37,7 +38,10 @@ async function sealedEverything() {
   const settingKey = `rotation-test-${randomBytes(3).toString("hex")}`;
   await instanceSetting(settingKey, () => ({ value: "setting-value" }));
   const kid = (await signingKey()).kid;
-  return { ws, webhookId: hook.id, webhookSecret: hook.secret, providerId: provider.id, settingKey, kid };
+  const db = await database();
+  const orgId = randomUUID();
+  await db.insert(storageOrganizations).values({ id: orgId, tenantId: operator.tenantId, name: `org-${randomBytes(3).toString("hex")}`, confidentiality: "internal", accountName: "acct", blobEndpoint: "http://127.0.0.1:1", sealedAccountKey: sealAccountKey(orgId, "storage-account-key"), createdBy: "test" });
+  return { ws, webhookId: hook.id, webhookSecret: hook.secret, providerId: provider.id, settingKey, kid, orgId };
 }
 
 /** Every value of the fixture, opened with whatever master key the process holds now. */
@@ -47,7 +51,9 @@ async function openedValues() {
   const [provider] = await db.select().from(oauthProviders).where(eq(oauthProviders.id, fx.providerId));
   const [connection] = await db.select().from(connections).where(eq(connections.providerId, fx.providerId));
   const [key] = await db.select().from(signingKeys).where(eq(signingKeys.kid, fx.kid));
+  const [org] = await db.select().from(storageOrganizations).where(eq(storageOrganizations.id, fx.orgId));
   return {
+    accountKey: open(org.sealedAccountKey, accountKeyContext(org.id)),
     secret: await revealSecretValue(fx.ws, "payload"),
     webhook: open(hook.sealedSecret, webhookContext(hook)),
     clientSecret: oauthClientOf(provider).clientSecret,
@@ -76,12 +82,12 @@ afterEach(() => {
 
 describe("master-key rotation", () => {
   it("re-seals every key under the new master key without touching the values; the old key opens nothing", async () => {
-    const expected = { secret: "rotation-payload", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
+    const expected = { accountKey: "storage-account-key", secret: "rotation-payload", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
     expect(await openedValues()).toEqual(expected);
     const before = await snapshot();
     const next = randomBytes(32);
     try {
-      expect(await resealUnderNewKey(original, next)).toBeGreaterThanOrEqual(6);
+      expect(await resealUnderNewKey(original, next)).toBeGreaterThanOrEqual(7);
       const after = await snapshot();
       expect(after.values).toEqual(before.values);
       expect(after.wrappedKey).not.toBe(before.wrappedKey);
@@ -114,15 +120,13 @@ describe("master-key rotation", () => {
 
   it("refuses while a column of sealed values it cannot re-seal holds data", async () => {
     const db = await database();
-    const [tenantRow] = await db.select({ tenantId: oauthProviders.tenantId }).from(oauthProviders).where(eq(oauthProviders.id, fx.providerId));
-    const [org] = await db
-      .insert(storageOrganizations)
-      .values({ tenantId: tenantRow.tenantId, name: `org-${randomBytes(3).toString("hex")}`, confidentiality: "internal", accountName: "acct", blobEndpoint: "http://127.0.0.1:1", sealedAccountKey: "s1.x.y.z", createdBy: "test" })
-      .returning();
+    await db.execute(sql`create table rotation_probe (sealed_thing text)`);
     try {
-      await expect(resealUnderNewKey(original, randomBytes(32))).rejects.toThrow("Sealed values in storage_organizations.sealed_account_key cannot be re-sealed by this version; nothing was changed.");
+      await db.execute(sql`insert into rotation_probe values ('s1.x.y.z')`);
+      await expect(resealUnderNewKey(original, randomBytes(32))).rejects.toThrow("Sealed values in rotation_probe.sealed_thing cannot be re-sealed by this version; nothing was changed.");
+      expect(await revealSecretValue(fx.ws, "payload")).toBe("rotation-payload");
     } finally {
-      await db.delete(storageOrganizations).where(eq(storageOrganizations.id, org.id));
+      await db.execute(sql`drop table rotation_probe`);
     }
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { eq, isNotNull, sql } from "drizzle-orm";
 import { database, type Database } from "@/db/client";
-import { connections, oauthProviders, secretDataKeys, settings, signingKeys, webhooks } from "@/db/schema";
+import { connections, oauthProviders, secretDataKeys, settings, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
 import { sealContext as signingKeyContext } from "@/lib/auth/keys";
 import { isSealedSetting, settingContext } from "@/lib/auth/secrets";
 import { clientSecretContext } from "@/lib/connections/providers";
@@ -11,12 +11,13 @@ import { reseal, SealedValueError, type SealContext } from "@/lib/crypto/envelop
 import { loadMasterKey, masterKey, masterKeyFile } from "@/lib/crypto/master-key";
 import type { Environment } from "@/lib/data-dir";
 import { sealContext as webhookContext } from "@/lib/engine/triggers/webhooks";
+import { accountKeyContext } from "@/lib/storage/account";
 import { dataKeyContext } from "./embedded-store";
 
 /**
  * Master-key rotation: everything sealed under the master key — each workspace's secret data key,
  * the token signing key, sealed instance settings, webhook secrets, OAuth client secrets and pending
- * PKCE verifiers — is re-sealed under a new key in one transaction. Secret values are sealed with the
+ * PKCE verifiers, storage account keys — is re-sealed under a new key in one transaction. Secret values are sealed with the
  * data keys, so they are not touched. A value that does not open (changed, or sealed under another key)
  * stops the rotation with nothing changed.
  */
@@ -30,6 +31,7 @@ const KNOWN_COLUMNS = new Set([
   "webhooks.sealed_secret",
   "oauth_providers.sealed_client_secret",
   "connections.sealed_verifier",
+  "storage_organizations.sealed_account_key",
 ]);
 
 async function sealedValues(tx: Tx): Promise<Sealed[]> {
@@ -53,6 +55,9 @@ async function sealedValues(tx: Tx): Promise<Sealed[]> {
   }
   for (const row of await tx.select().from(connections).where(isNotNull(connections.sealedVerifier)).for("update")) {
     values.push({ what: `the PKCE verifier of connection ${row.name}`, sealed: row.sealedVerifier!, context: verifierContext(row.id), save: (t, v) => t.update(connections).set({ sealedVerifier: v }).where(eq(connections.id, row.id)) });
+  }
+  for (const row of await tx.select().from(storageOrganizations).for("update")) {
+    values.push({ what: `the account key of storage organization ${row.name}`, sealed: row.sealedAccountKey, context: accountKeyContext(row.id), save: (t, v) => t.update(storageOrganizations).set({ sealedAccountKey: v }).where(eq(storageOrganizations.id, row.id)) });
   }
   return values;
 }

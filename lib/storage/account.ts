@@ -8,11 +8,11 @@ import { connectionInput, type ConnectionInput } from "./schema";
 /** A storage account as Sluice reaches it. The key never leaves the server. */
 export type AccountConnection = { accountName: string; accountKey: string; blobEndpoint: string };
 
-const keyContext = (organizationId: string): SealContext => ({ purpose: "storage-account-key", owner: organizationId, version: 1 });
-export const sealAccountKey = (organizationId: string, key: string) => seal(key, keyContext(organizationId));
+export const accountKeyContext = (organizationId: string): SealContext => ({ purpose: "storage-account-key", owner: organizationId, version: 1 });
+export const sealAccountKey = (organizationId: string, key: string) => seal(key, accountKeyContext(organizationId));
 
 export function accountOf(org: typeof storageOrganizations.$inferSelect): AccountConnection {
-  return { accountName: org.accountName, accountKey: open(org.sealedAccountKey, keyContext(org.id)), blobEndpoint: org.blobEndpoint };
+  return { accountName: org.accountName, accountKey: open(org.sealedAccountKey, accountKeyContext(org.id)), blobEndpoint: org.blobEndpoint };
 }
 
 function connectionStringFields(text: string): Record<string, string> {

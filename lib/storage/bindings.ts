@@ -5,6 +5,7 @@ import { can } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { createEventTrigger, deleteEventTrigger, updateEventTrigger } from "@/lib/engine/triggers/events";
 import { invalid, notFound } from "@/lib/errors";
+import { listWorkflows } from "@/lib/workflows/service";
 import { loadWorkspace } from "@/lib/workspaces/guard";
 import { COMMIT_EVENT } from "./commit";
 import { getSpace } from "./spaces";
@@ -27,6 +28,14 @@ async function bindingPlace(p: Principal, ref: SpaceRef) {
 type Place = Awaited<ReturnType<typeof bindingPlace>>;
 
 export const listBindings = async (p: Principal, ref: SpaceRef) => bindingsAt(p, await bindingPlace(p, ref));
+
+/** The space page's view: its bindings, whether the caller may change them, and the workflows it could bind. */
+export async function bindingsView(p: Principal, ref: SpaceRef) {
+  const place = await bindingPlace(p, ref);
+  const canManage = Boolean(place.ws && can(p, "trigger.manage", place.ws));
+  const workflows = canManage && place.ws ? (await listWorkflows(p, { workspaceId: place.ws.id, limit: 100 })).items.map((w) => w.name) : [];
+  return { bindings: await bindingsAt(p, place), canManage, workflows };
+}
 
 async function bindingsAt(p: Principal, { ws, filter }: Place): Promise<SpaceBinding[]> {
   if (!ws || !can(p, "run.read", ws)) return [];

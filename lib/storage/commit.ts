@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { database } from "@/db/client";
-import { storageCommits } from "@/db/schema";
+import { eventDeliveryRuns, runs, storageCommits } from "@/db/schema";
 import { LOADING_ZONE } from "@/lib/access/actions";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
@@ -71,11 +71,26 @@ function presentCommit(row: typeof storageCommits.$inferSelect, organization: st
 
 const listInput = targetQuery.extend({ limit: z.number().int().min(1).max(50).default(10) });
 
-/** The space's recent commits, newest first. */
-export async function listCommits(p: Principal, input: z.input<typeof listInput>): Promise<StorageCommit[]> {
+/** A commit with what its event started so far: a run per bound workflow, or why none started. */
+export type CommitStarts = StorageCommit & { starts: { workflow: string | null; workspaceId: string | null; runId: string | null; error: string | null }[] };
+
+/** The space's recent commits, newest first, with the runs they started. */
+export async function listCommits(p: Principal, input: z.input<typeof listInput>): Promise<CommitStarts[]> {
   const query = parseInput(listInput, input);
   const { org, space } = await enterSpace(p, query.organization, query.space, "space.read");
   const db = await database();
   const rows = await db.select().from(storageCommits).where(eq(storageCommits.spaceId, space.id)).orderBy(desc(storageCommits.createdAt)).limit(query.limit);
-  return rows.map((row) => presentCommit(row, org.name, space.name));
+  const deliveries = rows.flatMap((row) => (row.eventDeliveryId === null ? [] : [row.eventDeliveryId]));
+  const starts =
+    deliveries.length === 0
+      ? []
+      : await db
+          .select({ deliveryId: eventDeliveryRuns.deliveryId, runId: eventDeliveryRuns.runId, error: eventDeliveryRuns.error, workflow: runs.workflowName, workspaceId: runs.workspaceId })
+          .from(eventDeliveryRuns)
+          .leftJoin(runs, eq(runs.id, eventDeliveryRuns.runId))
+          .where(inArray(eventDeliveryRuns.deliveryId, deliveries));
+  return rows.map((row) => ({
+    ...presentCommit(row, org.name, space.name),
+    starts: starts.filter((start) => start.deliveryId === row.eventDeliveryId).map(({ deliveryId: _, ...start }) => start),
+  }));
 }

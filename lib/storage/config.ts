@@ -1,3 +1,5 @@
+import { problemsOf } from "@/lib/config/problems";
+
 /**
  * Storage settings from the environment (the seed's `sas.token.expiration.*` and `sas.token.cache.buffer`,
  * in minutes), read at each use so tests and operators change them without a restart.
@@ -8,24 +10,26 @@ const AZURE_ENDPOINT = "https://{account}.blob.core.windows.net";
 const EXPIRY_DEFAULT_MINUTES: Record<SasExpiryClass, number> = { read: 60, write: 60, delete: 15 };
 const EXPIRY_VARIABLE: Record<SasExpiryClass, string> = { read: "SLUICE_SAS_EXPIRY_READ_MINUTES", write: "SLUICE_SAS_EXPIRY_WRITE_MINUTES", delete: "SLUICE_SAS_EXPIRY_DELETE_MINUTES" };
 
-function minutes(variable: string, fallback: number, allowZero = false): number {
+const WEEK_MINUTES = 7 * 24 * 60;
+
+function whole(variable: string, fallback: number, min: number, max: number, unit: string): number {
   const raw = process.env[variable];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1) || value > 7 * 24 * 60) throw new Error(`${variable} must be a whole number of minutes from ${allowZero ? 0 : 1} to 10080, not "${raw}".`);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${variable} must be a whole number of ${unit} from ${min} to ${max}, not "${raw}".`);
   return value;
 }
 
-export const sasExpiryMinutes = (kind: SasExpiryClass) => minutes(EXPIRY_VARIABLE[kind], EXPIRY_DEFAULT_MINUTES[kind]);
+export const sasExpiryMinutes = (kind: SasExpiryClass) => whole(EXPIRY_VARIABLE[kind], EXPIRY_DEFAULT_MINUTES[kind], 1, WEEK_MINUTES, "minutes");
 
 /** A cached token is handed out again while more than this is left of its life (0: until it expires). */
-export const sasCacheBufferMinutes = () => minutes("SLUICE_SAS_CACHE_BUFFER_MINUTES", 5, true);
+export const sasCacheBufferMinutes = () => whole("SLUICE_SAS_CACHE_BUFFER_MINUTES", 5, 0, WEEK_MINUTES, "minutes");
 
 /** `off`: every request signs a new token (the cache's cost and benefit, for `npm run bench:sas`). */
 export const sasCacheEnabled = () => process.env.SLUICE_SAS_CACHE !== "off";
 
 /** How long one call to the storage service may take before it counts as unreachable. */
-export const storageTimeoutMs = () => minutes("SLUICE_STORAGE_TIMEOUT_SECONDS", 10) * 1000;
+export const storageTimeoutMs = () => whole("SLUICE_STORAGE_TIMEOUT_SECONDS", 10, 1, 600, "seconds") * 1000;
 
 /**
  * The blob endpoints organizations may use, as templates with `{account}`: Azure's public cloud by
@@ -68,3 +72,7 @@ export function publicOrigin(): string | undefined {
   const url = process.env.NEXTAUTH_URL;
   return url && URL.canParse(url) ? new URL(url).origin : undefined;
 }
+
+/** The storage settings that do not parse, each explained; start-up refuses them (lib/config/check.ts). */
+export const storageConfigurationProblems = () =>
+  problemsOf([blobEndpointTemplates, sasCacheBufferMinutes, storageTimeoutMs, ...(["read", "write", "delete"] as const).map((kind) => () => sasExpiryMinutes(kind))]);

@@ -1,10 +1,9 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
-import { database } from "@/db/client";
-import { storageOrganizations, storageSpaces, workspaceMembers, workspaces } from "@/db/schema";
+import type { storageOrganizations, storageSpaces } from "@/db/schema";
 import type { Action } from "@/lib/access/actions";
 import { authorize, storageOrgVisible, type SpaceGuard, type StorageOrgGuard, type WorkspaceGuard } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { notFound } from "@/lib/errors";
+import { storageQueries } from "./queries";
 
 export type OrganizationRow = typeof storageOrganizations.$inferSelect;
 export type SpaceRow = typeof storageSpaces.$inferSelect;
@@ -14,11 +13,7 @@ export const orgGuard = (org: OrganizationRow): StorageOrgGuard => ({ tenantId: 
 
 /** A live organization of the caller's tenant by name; 404 when there is none. */
 export async function loadOrganization(p: Principal, name: string): Promise<OrganizationRow> {
-  const db = await database();
-  const [org] = await db
-    .select()
-    .from(storageOrganizations)
-    .where(and(eq(storageOrganizations.tenantId, p.tenantId), eq(storageOrganizations.name, name), isNull(storageOrganizations.deletedAt)));
+  const [org] = await (await storageQueries()).organization.execute({ tenantId: p.tenantId, name });
   if (!org) throw notFound("organization");
   return org;
 }
@@ -32,14 +27,7 @@ export async function enterOrganization(p: Principal, name: string, action: Acti
 
 /** Every live space of the organization with its owning workspace as the caller stands there. */
 export async function organizationSpaces(p: Principal, org: OrganizationRow): Promise<GuardedSpace[]> {
-  const db = await database();
-  const rows = await db
-    .select({ space: storageSpaces, ws: workspaces, memberRole: workspaceMembers.role })
-    .from(storageSpaces)
-    .leftJoin(workspaces, eq(workspaces.id, storageSpaces.workspaceId))
-    .leftJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, workspaces.id), eq(workspaceMembers.principalKind, p.kind), eq(workspaceMembers.principalId, p.id)))
-    .where(and(eq(storageSpaces.organizationId, org.id), isNull(storageSpaces.deletedAt)))
-    .orderBy(asc(storageSpaces.name));
+  const rows = await (await storageQueries()).spaces.execute({ organizationId: org.id, kind: p.kind, principalId: p.id });
   const orgSpaces = rows.map((row) => row.space.name);
   return rows.map(({ space, ws, memberRole }) => {
     const workspace: WorkspaceGuard | null = ws ? { tenantId: ws.tenantId, accessRules: ws.accessRules, hidden: ws.hidden, memberRole: memberRole ?? null } : null;

@@ -29,7 +29,7 @@ const which = new Map<string, string | undefined>();
 
 function find(command: string): string | undefined {
   if (!which.has(command)) {
-    const found = ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"].map((dir) => path.join(dir, command)).find(existsSync);
+    const found = ["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin"].map((dir) => path.join(/*turbopackIgnore: true*/ dir, command)).find(existsSync);
     which.set(command, found);
   }
   return which.get(command);
@@ -78,7 +78,7 @@ function unprivilegedNamespaces(): boolean {
 export type StepDir = { root: string; work: string; tmp: string; files: string };
 
 export function stepsRoot() {
-  return path.resolve(process.env.SLUICE_STEPS_DIR || path.join(os.tmpdir(), "sluice-steps"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.SLUICE_STEPS_DIR || path.join(os.tmpdir(), "sluice-steps"));
 }
 
 export function createStepDir(runId: string, stepId: number, attempt: number): StepDir {

@@ -23,15 +23,16 @@ const LISTENING = /successfully listens on (http:\/\/\S+)\s/;
 const CHILD = `process.stdin.on("end", () => process.exit(0)).resume(); require(process.env.AZURITE_BLOB_MAIN);`;
 
 /**
- * Starts the blob service. Answers the service origin (e.g. http://127.0.0.1:41234), the accounts'
- * blob endpoints (path-style: `<origin>/<account>`), and `stop()`.
+ * Starts the blob service on `port` (default: a free one). Answers the service origin (e.g.
+ * http://127.0.0.1:41234), the accounts' blob endpoints (path-style: `<origin>/<account>`), and `stop()`.
+ * @param {{ port?: number }} [options]
  * @returns {Promise<{ origin: string, key: string, endpoint: (account: string) => string, accounts: string[], stop: () => Promise<void> }>}
  */
-export async function startAzurite() {
+export async function startAzurite({ port = 0 } = {}) {
   const require = createRequire(import.meta.url);
   const main = require.resolve("azurite/dist/src/blob/main.js");
   const location = mkdtempSync(path.join(os.tmpdir(), "sluice-azurite-"));
-  const args = ["--blobHost", "127.0.0.1", "--blobPort", "0", "--location", location, "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose"];
+  const args = ["--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", location, "--skipApiVersionCheck", "--disableTelemetry", "--silent", "--loose"];
   // Custom accounts replace the development account unless it is listed too.
   const accounts = [DEV_ACCOUNT, ...EXTRA_ACCOUNTS];
   const child = spawn(process.execPath, ["-e", CHILD, "--", "azurite-blob", ...args], {
