@@ -3,6 +3,7 @@
 import { History, KeyRound, Pencil, Plus, RefreshCw, Trash2 } from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
 import { formatTime } from "@/components/runs/format";
+import { StateBadge } from "@/components/runs/state-style";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
@@ -14,10 +15,15 @@ import { useActionDialog } from "@/components/ui/use-action-dialog";
 import type { ActionResult } from "@/lib/actions/action";
 import { createSecretAction, deleteSecretAction, describeSecretAction, listSecretsAction, replaceSecretAction, secretHistoryAction } from "@/lib/secrets/actions";
 import type { SecretDetail, SecretMeta, SecretOwner } from "@/lib/secrets/schema";
+import type { Task } from "@/lib/tasks/schema";
 import { SecretValueInput } from "./secret-value-input";
 
 type Listing = { items: SecretMeta[]; mayWrite: boolean };
 type Open = { kind: "create" } | { kind: "replace" | "describe" | "history"; secret: SecretMeta };
+
+/** How often the list is read again while a secret's write to AWS is queued or running. */
+const PENDING_POLL_MS = 2000;
+const isActive = (task: Task) => task.state === "queued" || task.state === "running";
 
 /**
  * The secrets of a workspace, or of an app (`owner.appId`): names, descriptions and versions, and —
@@ -37,6 +43,12 @@ export function SecretsPanel({ owner, initial }: { owner: SecretOwner; initial?:
   useEffect(() => {
     if (!initial) void reload();
   }, [initial, reload]);
+  const active = listing?.items.some((secret) => secret.pendingTasks.some(isActive)) ?? false;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => void reload(), PENDING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [active, reload]);
   const close = () => setOpen(undefined);
   const row = useActionDialog(() => undefined);
   const ref = (secret: SecretMeta) => ({ ...owner, name: secret.name });
@@ -87,6 +99,7 @@ export function SecretsPanel({ owner, initial }: { owner: SecretOwner; initial?:
                     <div className="text-xs text-fg-muted">{secret.description || "No description."}</div>
                     {secret.connection && <Badge tone="accent">token of connection {secret.connection}</Badge>}
                     {secret.store === "aws" && <Badge>AWS Secrets Manager</Badge>}
+                    <PendingInAws tasks={secret.pendingTasks} />
                   </Td>
                   <Td data-testid="secret-version">v{secret.version}</Td>
                   <Td className="text-xs">
@@ -132,6 +145,16 @@ export function SecretsPanel({ owner, initial }: { owner: SecretOwner; initial?:
       {open?.kind === "history" && <HistoryDialog owner={owner} secret={open.secret} onClose={close} />}
     </Card>
   );
+}
+
+/** A secret's writes to AWS not done yet: until its write succeeds, a version is kept (sealed) in Sluice's database. */
+function PendingInAws({ tasks }: { tasks: Task[] }) {
+  return tasks.map((task) => (
+    <div key={task.id} data-testid="secret-pending" data-task-state={task.state} className="mt-1 flex items-center gap-2 text-xs text-fg-muted">
+      <StateBadge state={task.state} />
+      <span>{task.state === "failed" ? `Not written to AWS: ${task.error ?? "failed"}` : "Being written to AWS Secrets Manager"}</span>
+    </div>
+  ));
 }
 
 type DialogProps = { owner: SecretOwner; onDone: () => void; onCancel: () => void };

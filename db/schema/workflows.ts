@@ -44,7 +44,8 @@ export const workflowVersions = pgTable(
 /**
  * Workspace secrets, and app secrets (`appId` set). The value of the current version is `ciphertext`
  * (embedded store: AES-256-GCM bound to owner, name and version; `aws`: empty, the value lives in
- * AWS Secrets Manager under `externalRef`); every version, current included, is in secret_versions.
+ * AWS Secrets Manager under `externalRef`, set by the task that first writes it); every version,
+ * current included, is in secret_versions.
  */
 export const secrets = pgTable(
   "secrets",
@@ -68,7 +69,11 @@ export const secrets = pgTable(
   (t) => [uniqueIndex("secrets_owner_name").on(t.workspaceId, sql`coalesce(${t.appId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.name).where(sql`${t.deletedAt} is null`)],
 );
 
-/** Every version of a secret: who wrote it and when (and its sealed value or the external version id). */
+/**
+ * Every version of a secret: who wrote it and when, and its value sealed with the workspace's data key
+ * (embedded) or its AWS version id. An `aws` version waiting for its task to write it to Secrets
+ * Manager is `sealedPendingValue`, sealed with the master key; the task clears it.
+ */
 export const secretVersions = pgTable(
   "secret_versions",
   {
@@ -78,6 +83,7 @@ export const secretVersions = pgTable(
     version: integer("version").notNull(),
     ciphertext: text("ciphertext"),
     externalVersionId: text("external_version_id"),
+    sealedPendingValue: text("sealed_pending_value"),
     createdBy: text("created_by").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

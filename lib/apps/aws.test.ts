@@ -13,17 +13,20 @@ import {
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
+import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DeleteParameterCommand, DeleteParametersCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { database } from "@/db/client";
+import { auditEvents, secrets, secretVersions, tasks } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { grantBucket, grantToApp, revokeGrant, userCloudAccess } from "@/lib/buckets/grants";
 import { bucketAccessPolicy } from "@/lib/buckets/policy-document";
 import { createBucket } from "@/lib/buckets/service";
 import { engineWorker } from "@/lib/engine/testing/engine";
+import { createSecret } from "@/lib/secrets/service";
 import { retryTask } from "@/lib/tasks/service";
 import { testUser } from "@/lib/testing/fixtures";
 import { appParametersPolicy } from "./iam-documents";
@@ -33,6 +36,7 @@ import { cloudFixture, taskEnded } from "./testing";
 
 const iam = mockClient(IAMClient);
 const ssm = mockClient(SSMClient);
+const sm = mockClient(SecretsManagerClient);
 const sts = mockClient(STSClient);
 const ACCOUNT = "123456789012";
 const TRUST = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: [ACCOUNT] }, Action: "sts:AssumeRole" }] };
@@ -56,6 +60,7 @@ beforeEach(() => {
   vi.stubEnv("AWS_REGION", "eu-west-1");
   iam.reset();
   ssm.reset();
+  sm.reset();
   sts.reset();
   iam.on(CreateRoleCommand).callsFake(createdRole);
   iam.on(ListRolePoliciesCommand).resolves({ PolicyNames: [], IsTruncated: false });
@@ -263,6 +268,40 @@ describe("deleting an app", () => {
     ]);
     expect(inputs(iam.commandCalls(DetachRolePolicyCommand))).toEqual([{ RoleName: role, PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/extra` }]);
     expect(inputs(iam.commandCalls(DeleteRoleCommand))).toEqual([{ RoleName: role }]);
+  });
+});
+
+describe("deleting an app's secrets", () => {
+  it("erases the embedded ones in the request and the AWS ones in their own tasks, each audited", async () => {
+    const app = await readyApp("Secretive");
+    const owner = { workspaceId: f.workspaceId, appId: app.id };
+    const secretArn = `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:aws-key-AbCdEf`;
+    sm.on(CreateSecretCommand).callsFake((input: { ClientRequestToken: string }) => ({ ARN: secretArn, VersionId: input.ClientRequestToken }));
+    sm.on(DeleteSecretCommand).resolves({});
+    const embedded = await createSecret(f.admin, { ...owner, name: "embedded-key", value: "embedded-app-value" });
+    vi.stubEnv("SLUICE_SECRET_STORE", "aws");
+    const inAws = await createSecret(f.admin, { ...owner, name: "aws-key", value: "aws-app-value" });
+    expect((await taskEnded(f.admin, inAws.pendingTasks[0].id)).state).toBe("succeeded");
+
+    await deleteApp(f.admin, { id: app.id });
+    const db = await database();
+    const rows = await db.select().from(secrets).where(eq(secrets.appId, app.id));
+    expect(rows.map((row) => [row.name, row.deletedAt !== null, row.ciphertext])).toEqual(expect.arrayContaining([["embedded-key", true, ""], ["aws-key", true, ""]]));
+    const versions = await db.select().from(secretVersions).where(inArray(secretVersions.secretId, rows.map((row) => row.id)));
+    expect(versions.map((v) => [v.ciphertext, v.sealedPendingValue])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+    const awsId = inAws.pendingTasks[0].target.id;
+    const [deletion] = await db.select().from(tasks).where(and(eq(tasks.targetId, awsId), eq(tasks.kind, "secret.delete")));
+    expect(await taskEnded(f.admin, deletion.id)).toMatchObject({ state: "succeeded", result: { deleted: secretArn } });
+    expect(inputs(sm.commandCalls(DeleteSecretCommand))).toEqual([{ SecretId: secretArn, RecoveryWindowInDays: 30 }]);
+    expect(embedded.pendingTasks).toEqual([]);
+
+    const audited = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "secret.delete"), inArray(auditEvents.targetId, rows.map((row) => row.id))));
+    expect(audited.map((event) => (event.before as { name: string; appId: string }).appId)).toEqual([app.id, app.id]);
+    const [appDeleted] = await db.select().from(auditEvents).where(and(eq(auditEvents.action, "app.delete"), eq(auditEvents.targetId, app.id)));
+    expect(appDeleted.before).toMatchObject({ secrets: 2 });
   });
 });
 

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { seal, type SealContext } from "@/lib/crypto/envelope";
 import { notFound } from "@/lib/errors";
-import { enqueueTask } from "@/lib/tasks/runner";
+import { enqueueTask } from "@/lib/tasks/enqueue";
 import { presentTask } from "@/lib/tasks/service";
 import { parseInput } from "@/lib/validation";
 import { parameterKey, parameterName } from "./cloud-names";

@@ -6,7 +6,8 @@ import { authorize, can } from "@/lib/access/policy";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { conflict, invalid } from "@/lib/errors";
-import { enqueueTask } from "@/lib/tasks/runner";
+import { eraseAppSecrets } from "@/lib/secrets/service";
+import { enqueueTask } from "@/lib/tasks/enqueue";
 import { presentTask } from "@/lib/tasks/service";
 import { parseInput } from "@/lib/validation";
 import { appRoleName, appRoleNameProblem, parameterName, slugify } from "./cloud-names";
@@ -130,7 +131,7 @@ export async function updateApp(p: Principal, input: z.input<typeof updateInput>
   });
 }
 
-/** Deletes the app: its grants end now, its policies, parameters and IAM role go in a task. */
+/** Deletes the app: its grants end now, its secrets are erased (AWS: in their own tasks), its policies, parameters and IAM role go in a task. */
 export async function deleteApp(p: Principal, input: { id: string }) {
   const app = await enterApp(p, input.id, "app.delete");
   const db = await database();
@@ -143,9 +144,10 @@ export async function deleteApp(p: Principal, input: { id: string }) {
       .where(and(eq(bucketGrants.principalKind, "app"), eq(bucketGrants.principalId, app.id), isNull(bucketGrants.revokedAt)))
       .returning({ id: bucketGrants.id });
     const parameters = await tx.delete(appParameters).where(eq(appParameters.appId, app.id)).returning({ name: appParameters.name });
+    const secrets = await eraseAppSecrets(tx, p, app.id);
     const payload: DeleteAppPayload = { roleName: app.iamRoleName, parameterNames: parameters.map((row) => parameterName(p.tenantSlug, app.slug, row.name)) };
     const task = await enqueueTask(tx, { tenantId: p.tenantId, kind: TASK.deleteApp, targetType: "app", targetId: app.id, payload, createdBy: describePrincipal(p) });
-    await recordAudit(tx, p, { action: "app.delete", targetType: "app", targetId: app.id, workspaceId: app.workspaceId, before: { name: app.name, slug: app.slug, grants: revoked.length, parameters: parameters.length } });
+    await recordAudit(tx, p, { action: "app.delete", targetType: "app", targetId: app.id, workspaceId: app.workspaceId, before: { name: app.name, slug: app.slug, grants: revoked.length, parameters: parameters.length, secrets } });
     return { task: presentTask(task) };
   });
 }

@@ -7,6 +7,7 @@ import { open } from "@/lib/crypto/envelope";
 import { defineTask, PermanentTaskError, type TaskRow } from "@/lib/tasks/registry";
 import "@/lib/tasks/runner";
 import "@/lib/buckets/tasks";
+import "@/lib/secrets/tasks";
 import { AWS_TARGETS, withAws } from "./aws";
 import { sluiceEnv } from "./cloud-names";
 import { appParametersPolicy, PARAMETERS_POLICY_NAME, roleTrustPolicy } from "./iam-documents";
@@ -17,7 +18,7 @@ import { TASK, type DeleteAppPayload, type DeleteParameterPayload, type PutParam
 
 /**
  * The background tasks of apps and users' cloud access. Importing this module registers them (and the
- * task runner's queue job): every worker process imports it. Each handler converges on what the
+ * task runner's queue job, buckets' and the secret store's tasks): every worker process imports it. Each handler converges on what the
  * database says now, so running one again, or late, does no harm.
  */
 

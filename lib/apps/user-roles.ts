@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Tx } from "@/lib/engine/local/transitions";
 import { userCloudRoles } from "@/db/schema";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
-import { enqueueTask } from "@/lib/tasks/runner";
+import { enqueueTask } from "@/lib/tasks/enqueue";
 import { userRoleName } from "./cloud-names";
 import type { Person } from "./references";
 import { TASK } from "./task-kinds";

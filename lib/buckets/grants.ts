@@ -12,7 +12,7 @@ import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import type { Tx } from "@/lib/engine/local/transitions";
 import { AppError, invalid, notFound } from "@/lib/errors";
-import { enqueueTask } from "@/lib/tasks/runner";
+import { enqueueTask } from "@/lib/tasks/enqueue";
 import { presentTask } from "@/lib/tasks/service";
 import { parseInput } from "@/lib/validation";
 import { enterBucket, type GuardedBucket } from "./guard";

@@ -5,7 +5,7 @@ import { eraseSecret, findSecret, insertSecret, writeVersion, type SecretPlace }
 
 /** A connection's rows: its token secrets are named after it (connection.<name>, connection.<name>.refresh). */
 export type ConnectionRow = typeof connections.$inferSelect;
-type Tx = Pick<Database, "select" | "insert" | "update" | "delete">;
+type Tx = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
 
 export const accessSecretName = (connection: string) => `connection.${connection}`;
 export const refreshSecretName = (connection: string) => `connection.${connection}.refresh`;

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { database } from "@/db/client";
 import { auditEvents } from "@/db/schema";
+import { dropQueuedJobs } from "@/lib/apps/testing";
 import { call, expectFieldErrors, expectProblem } from "@/lib/testing/http";
 import { testTenant, testToken } from "@/lib/testing/fixtures";
 import { addMember, createWorkspace } from "@/lib/workspaces/service";
@@ -18,9 +19,11 @@ describe("secrets API", () => {
   let viewerRevealer: string;
   let adminWithoutReveal: string;
   let revealerClientId: string;
+  let tenantId: string;
 
   beforeAll(async () => {
     const { operator } = await testTenant("secapi");
+    tenantId = operator.tenantId;
     ws = (await createWorkspace(operator, { name: "secrets-api" })).id;
     const member = async (scopes: Parameters<typeof testToken>[1], role: "viewer" | "admin") => {
       const client = await testToken(operator, scopes);
@@ -35,6 +38,8 @@ describe("secrets API", () => {
     viewerRevealer = (await member(["secrets:reveal"], "viewer")).token;
     adminWithoutReveal = admin;
   });
+  // No worker runs here: the tasks of `aws` secrets stay queued, and leave with their jobs.
+  afterAll(() => dropQueuedJobs(tenantId));
 
   it("creates, lists, describes, replaces and deletes, and no answer ever holds the value", async () => {
     const bodies: unknown[] = [];
@@ -44,7 +49,7 @@ describe("secrets API", () => {
       return result.body;
     };
     const created = await ok(await call(api.createSecret, { token: admin, params: { id: ws }, body: { name: "db", value: VALUE, description: "the database" } }), 201);
-    expect(created).toMatchObject({ name: "db", version: 1, description: "the database", store: "embedded", connection: null });
+    expect(created).toMatchObject({ name: "db", version: 1, description: "the database", store: "embedded", connection: null, pendingTasks: [] });
     expect((await ok(await call(api.listSecrets, { token: viewer, params: { id: ws } }), 200)).items.map((s: { name: string }) => s.name)).toEqual(["db"]);
     await ok(await call(api.putSecret, { token: admin, params: { id: ws, name: "db" }, body: { name: "db", value: `${VALUE}-2` } }), 200);
     await ok(await call(api.putSecret, { token: admin, params: { id: ws, name: "other" }, body: { value: `${VALUE}-other` } }), 201);
@@ -91,6 +96,23 @@ describe("secrets API", () => {
       ["client", revealerClientId, 1],
     ]);
     expect(JSON.stringify(reads)).not.toContain(VALUE);
+  });
+
+  it("shows an AWS secret's write as pending until its task has run, and reveals the pending version", async () => {
+    vi.stubEnv("SLUICE_SECRET_STORE", "aws");
+    try {
+      const created = await call(api.createSecret, { token: admin, params: { id: ws }, body: { name: "in-aws", value: `${VALUE}-aws` } });
+      expect(created.status, created.text).toBe(201);
+      expect(created.text).not.toContain(VALUE);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const detail = await call(api.getSecret, { token: viewer, params: { id: ws, name: "in-aws" } });
+    expect(detail.body).toMatchObject({ store: "aws", version: 1, pendingTasks: [{ kind: "secret.write", state: "queued", target: { type: "secret" }, error: null }] });
+    const listed = (await call(api.listSecrets, { token: viewer, params: { id: ws } })).body.items.find((s: { name: string }) => s.name === "in-aws");
+    expect(listed.pendingTasks).toEqual(detail.body.pendingTasks);
+    const revealed = await call(api.revealSecret, { token: revealer, params: { id: ws, name: "in-aws" }, body: {} });
+    expect(revealed.body).toEqual({ name: "in-aws", version: 1, value: `${VALUE}-aws` });
   });
 
   it("answers 404 for a workspace the caller may not enter", async () => {

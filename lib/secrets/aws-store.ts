@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
@@ -8,16 +8,23 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { awsClient } from "@/lib/cloud/aws/clients";
+import type { AwsRoleTarget } from "@/lib/cloud/aws/roles-map";
+import { open, seal, type SealContext } from "@/lib/crypto/envelope";
 import type { Environment } from "@/lib/data-dir";
 import { AppError } from "@/lib/errors";
-import type { PutTarget, SecretStore, SecretVersionRef } from "./store";
+import { enqueueTask } from "@/lib/tasks/enqueue";
+import type { SecretStore, SecretVersionRef } from "./store";
 
 /**
  * The AWS Secrets Manager store. A secret is `<prefix>/<tenant>/<workspace id>/<name>` (an app's:
  * `…/<workspace id>/apps/<app id>/<name>`), tagged with its tenant and workspace; each version of ours
- * is one of its versions, found again by VersionId (our ClientRequestToken, so a retried write is the
- * same version). Deleting schedules the deletion after a recovery window. The account is the role the
- * roles map gives for APP (app secrets) or WORKSPACE (workspace secrets) and AWSSECRETMANAGER.
+ * is one of its versions, found again by VersionId (our ClientRequestToken, derived from the secret and
+ * the version, so a retried write is the same version). The account is the role the roles map gives for
+ * APP (app secrets) or WORKSPACE (workspace secrets) and AWSSECRETMANAGER.
+ *
+ * Writes and deletions are tasks (lib/secrets/tasks.ts), never calls inside the request. Until its task
+ * has written it, a version is kept in the database sealed with the master key, bound to the secret and
+ * the version, and reads open that copy. Deleting schedules the deletion after a recovery window.
  */
 const DEFAULT_PREFIX = "sluice";
 const DEFAULT_RECOVERY_DAYS = 30;
@@ -40,12 +47,22 @@ export function awsSecretName(ref: Pick<SecretVersionRef, "workspaceId" | "appId
   return [awsSecretsPrefix(), tenantSlug, ref.workspaceId, ...(ref.appId ? ["apps", ref.appId] : []), ref.name].join("/");
 }
 
-const client = (ref: Pick<SecretVersionRef, "appId">) =>
-  awsClient(SecretsManagerClient, { category: ref.appId ? "APP" : "WORKSPACE", service: "AWSSECRETMANAGER" });
+export const SECRET_TASK = { write: "secret.write", delete: "secret.delete" } as const;
+export type WriteSecretPayload = { version: number; tenantSlug: string };
+
+export const pendingValueContext = (secretId: string, version: number): SealContext => ({ purpose: "secret-pending-value", owner: secretId, version });
+
+/** The same token for every attempt to write one version: Secrets Manager makes a retried write no second version. */
+export function clientRequestToken(secretId: string, version: number): string {
+  const hex = createHash("sha256").update(`${secretId}/${version}`).digest("hex");
+  return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20, 32)].join("-");
+}
+
+export const awsSecretsTarget = (ref: Pick<SecretVersionRef, "appId">): AwsRoleTarget => ({ category: ref.appId ? "APP" : "WORKSPACE", service: "AWSSECRETMANAGER" });
 
 type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
 
-/** A refusal or failure of Secrets Manager, as the caller sees it (the SDK already retried throttling). */
+/** A refusal or failure of Secrets Manager, as the reader sees it (the SDK already retried throttling). */
 function storeFailure(error: unknown): AppError {
   const { name, message } = error as AwsError;
   return new AppError(502, "secret_store_failed", `AWS Secrets Manager: ${name}: ${message}`, { provider: "aws", providerError: name });
@@ -83,24 +100,39 @@ async function putVersion(sm: SecretsManagerClient, secretId: string, value: str
   return { externalRef: put.ARN ?? secretId, versionId: put.VersionId ?? token };
 }
 
+/** Writes the version `ref` (for the write task): into the secret at `externalRef`, or creating the secret when it has none yet. */
+export function writeToAws(sm: SecretsManagerClient, ref: SecretVersionRef, tenantSlug: string, externalRef: string | null, value: string) {
+  const token = clientRequestToken(ref.secretId, ref.version);
+  return externalRef ? putVersion(sm, externalRef, value, token) : create(sm, ref, tenantSlug, value, token);
+}
+
+/** Schedules the deletion (for the delete task); a secret already scheduled, or gone, is what a retry finds. */
+export async function deleteFromAws(sm: SecretsManagerClient, externalRef: string): Promise<void> {
+  try {
+    await sm.send(new DeleteSecretCommand({ SecretId: externalRef, RecoveryWindowInDays: recoveryWindowDays() }));
+  } catch (error) {
+    const { name: code, message } = error as AwsError;
+    if (code === "ResourceNotFoundException" || (code === "InvalidRequestException" && /marked (for )?delet|scheduled for deletion/i.test(message))) return;
+    throw error;
+  }
+}
+
 export const awsSecretStore: SecretStore = {
-  put: (_db, ref, value, target: PutTarget) =>
-    guarded(async () => {
-      const sm = client(ref);
-      const token = randomUUID();
-      const written = target.externalRef ? await putVersion(sm, target.externalRef, value, token) : await create(sm, ref, target.tenantSlug, value, token);
-      return { ciphertext: null, externalRef: written.externalRef, externalVersionId: written.versionId };
-    }),
-  get: (_db, ref, stored) =>
-    guarded(async () => {
+  async put(tx, ref, value, { tenantSlug, by }) {
+    const payload: WriteSecretPayload = { version: ref.version, tenantSlug };
+    await enqueueTask(tx, { tenantId: ref.tenantId, kind: SECRET_TASK.write, targetType: "secret", targetId: ref.secretId, payload, createdBy: by });
+    return { ciphertext: null, sealedPendingValue: seal(value, pendingValueContext(ref.secretId, ref.version)) };
+  },
+  async get(_db, ref, stored) {
+    if (stored.sealedPendingValue) return open(stored.sealedPendingValue, pendingValueContext(ref.secretId, ref.version));
+    return guarded(async () => {
       if (!stored.externalRef || !stored.externalVersionId) throw new Error(`Version ${ref.version} of the secret ${ref.name} is not in AWS Secrets Manager.`);
-      const got = await client(ref).send(new GetSecretValueCommand({ SecretId: stored.externalRef, VersionId: stored.externalVersionId }));
+      const got = await awsClient(SecretsManagerClient, awsSecretsTarget(ref)).send(new GetSecretValueCommand({ SecretId: stored.externalRef, VersionId: stored.externalVersionId }));
       if (got.SecretString === undefined) throw new Error(`Version ${ref.version} of the secret ${ref.name} holds no text.`);
       return got.SecretString;
-    }),
-  remove: (ref, externalRef) =>
-    guarded(async () => {
-      if (!externalRef) return;
-      await client(ref).send(new DeleteSecretCommand({ SecretId: externalRef, RecoveryWindowInDays: recoveryWindowDays() }));
-    }),
+    });
+  },
+  async remove(tx, ref, by) {
+    await enqueueTask(tx, { tenantId: ref.tenantId, kind: SECRET_TASK.delete, targetType: "secret", targetId: ref.secretId, createdBy: by });
+  },
 };

@@ -38,8 +38,8 @@ export async function openSecretValue(db: Executor, ref: SecretRef, ciphertext: 
 }
 
 export const embeddedSecretStore: SecretStore = {
-  async put(db, ref, value) {
-    return { ciphertext: await sealSecretValue(db, ref, value), externalRef: null, externalVersionId: null };
+  async put(tx, ref, value) {
+    return { ciphertext: await sealSecretValue(tx, ref, value), sealedPendingValue: null };
   },
   async get(db, ref, stored) {
     if (!stored.ciphertext) throw new Error(`Version ${ref.version} of the secret ${ref.name} has no value (it was deleted).`);

@@ -24,7 +24,7 @@ export const listSecrets = endpoint(
 );
 
 export const createSecret = endpoint(
-  { method: "POST", path: base, summary: "Create a secret (workspace admins); its value is never returned", tag, scope: "secrets:write", params: byWorkspace, body: createSecretBody, response: secretMeta, status: 201, errors: [409, 502] },
+  { method: "POST", path: base, summary: "Create a secret (workspace admins); its value is never returned", tag, scope: "secrets:write", params: byWorkspace, body: createSecretBody, response: secretMeta, status: 201, errors: [409] },
   (ctx) => secrets.createSecret(ctx.principal, { ...ctx.body, workspaceId: ctx.params.id }),
 );
 
@@ -43,7 +43,7 @@ export const putSecret = endpoint(
     params: bySecret,
     body: putSecretBody,
     response: secretMeta,
-    errors: [409, 502],
+    errors: [409],
   },
   async (ctx) => {
     const { secret, created } = await secrets.putSecret(ctx.principal, { ...ctx.body, ...secretRef(ctx.params, ctx.body) });
@@ -57,7 +57,7 @@ export const describeSecret = endpoint(
 );
 
 export const deleteSecret = endpoint(
-  { method: "DELETE", path: `${base}/{name}`, summary: "Delete a secret's values (AWS Secrets Manager: after its recovery window); the name is free again", tag, scope: "secrets:write", params: bySecret, errors: [409, 502] },
+  { method: "DELETE", path: `${base}/{name}`, summary: "Delete a secret's values (AWS Secrets Manager: a task schedules the deletion after its recovery window); the name is free again", tag, scope: "secrets:write", params: bySecret, errors: [409] },
   (ctx) => secrets.deleteSecret(ctx.principal, secretRef(ctx.params)),
 );
 

@@ -2,13 +2,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { eq, sql } from "drizzle-orm";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { database } from "@/db/client";
 import { connections, oauthProviders, secretDataKeys, secrets, secretVersions, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
 import { sealContext as signingKeyContext, signingKey } from "@/lib/auth/keys";
 import { instanceSetting } from "@/lib/auth/secrets";
 import type { Principal } from "@/lib/auth/principal";
+import { dropQueuedJobs } from "@/lib/apps/testing";
 import { createProvider, oauthClientOf } from "@/lib/connections/providers";
 import { startConnection, verifierContext } from "@/lib/connections/service";
 import { open, SealedValueError } from "@/lib/crypto/envelope";
@@ -27,10 +28,16 @@ const original = masterKey();
 let operator: Principal;
 let fx: Awaited<ReturnType<typeof sealedEverything>>;
 
-/** One of each kind of value sealed under the master key, and a secret value sealed with a data key. */
+/**
+ * One of each kind of value sealed under the master key (an `aws` secret's version among them: no
+ * worker runs here, so its write stays pending), and a secret value sealed with a data key.
+ */
 async function sealedEverything() {
   const ws = (await createWorkspace(operator, { name: `rot-${randomBytes(3).toString("hex")}` })).id;
   await createSecret(operator, { workspaceId: ws, name: "payload", value: "rotation-payload" });
+  vi.stubEnv("SLUICE_SECRET_STORE", "aws");
+  await createSecret(operator, { workspaceId: ws, name: "pending-in-aws", value: "rotation-pending" });
+  vi.unstubAllEnvs();
   await createWorkflow(operator, { workspaceId: ws, name: "flow", spec: diamond() });
   const hook = await createWebhook(operator, { workspaceId: ws, workflow: "flow", name: "hook" });
   const provider = await createProvider(operator, { name: `p-${randomBytes(3).toString("hex")}`, authorizeUrl: "https://idp.example.test/a", tokenUrl: "https://idp.example.test/t", clientId: "c", clientSecret: "provider-client-secret" });
@@ -55,6 +62,7 @@ async function openedValues() {
   return {
     accountKey: open(org.sealedAccountKey, accountKeyContext(org.id)),
     secret: await revealSecretValue(fx.ws, "payload"),
+    pendingSecret: await revealSecretValue(fx.ws, "pending-in-aws"),
     webhook: open(hook.sealedSecret, webhookContext(hook)),
     clientSecret: oauthClientOf(provider).clientSecret,
     verifier: open(connection.sealedVerifier!, verifierContext(connection.id)).length,
@@ -66,7 +74,10 @@ async function openedValues() {
 async function snapshot() {
   const db = await database();
   const [dataKey] = await db.select().from(secretDataKeys).where(eq(secretDataKeys.workspaceId, fx.ws));
-  const [secret] = await db.select().from(secrets).where(eq(secrets.workspaceId, fx.ws));
+  const [secret] = await db
+    .select()
+    .from(secrets)
+    .where(and(eq(secrets.workspaceId, fx.ws), eq(secrets.name, "payload")));
   const versions = await db.select().from(secretVersions).where(eq(secretVersions.secretId, secret.id));
   return { wrappedKey: dataKey.wrappedKey, values: versions.map((v) => v.ciphertext) };
 }
@@ -75,6 +86,7 @@ beforeAll(async () => {
   ({ operator } = await testTenant("rot"));
   fx = await sealedEverything();
 });
+afterAll(() => dropQueuedJobs(operator.tenantId));
 
 afterEach(() => {
   holder.__sluiceMasterKey = original;
@@ -82,16 +94,17 @@ afterEach(() => {
 
 describe("master-key rotation", () => {
   it("re-seals every key under the new master key without touching the values; the old key opens nothing", async () => {
-    const expected = { accountKey: "storage-account-key", secret: "rotation-payload", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
+    const expected = { accountKey: "storage-account-key", secret: "rotation-payload", pendingSecret: "rotation-pending", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
     expect(await openedValues()).toEqual(expected);
     const before = await snapshot();
     const next = randomBytes(32);
     try {
-      expect(await resealUnderNewKey(original, next)).toBeGreaterThanOrEqual(7);
+      expect(await resealUnderNewKey(original, next)).toBeGreaterThanOrEqual(8);
       const after = await snapshot();
       expect(after.values).toEqual(before.values);
       expect(after.wrappedKey).not.toBe(before.wrappedKey);
       await expect(revealSecretValue(fx.ws, "payload")).rejects.toThrow(SealedValueError);
+      await expect(revealSecretValue(fx.ws, "pending-in-aws")).rejects.toThrow(SealedValueError);
       holder.__sluiceMasterKey = next;
       expect(await openedValues()).toEqual(expected);
     } finally {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { eq, isNotNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { database, type Database } from "@/db/client";
-import { connections, oauthProviders, secretDataKeys, settings, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
+import { connections, oauthProviders, secretDataKeys, secretVersions, settings, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
 import { sealContext as signingKeyContext } from "@/lib/auth/keys";
 import { isSealedSetting, settingContext } from "@/lib/auth/secrets";
 import { clientSecretContext } from "@/lib/connections/providers";
@@ -12,13 +12,15 @@ import { loadMasterKey, masterKey, masterKeyFile } from "@/lib/crypto/master-key
 import type { Environment } from "@/lib/data-dir";
 import { sealContext as webhookContext } from "@/lib/engine/triggers/webhooks";
 import { accountKeyContext } from "@/lib/storage/account";
+import { pendingValueContext } from "./aws-store";
 import { dataKeyContext } from "./embedded-store";
 
 /**
  * Master-key rotation: everything sealed under the master key — each workspace's secret data key,
- * the token signing key, sealed instance settings, webhook secrets, OAuth client secrets and pending
- * PKCE verifiers, storage account keys — is re-sealed under a new key in one transaction. Secret values are sealed with the
- * data keys, so they are not touched. A value that does not open (changed, or sealed under another key)
+ * secret versions waiting to be written to AWS Secrets Manager, the token signing key, sealed instance
+ * settings, webhook secrets, OAuth client secrets and pending PKCE verifiers, storage account keys — is
+ * re-sealed under a new key in one transaction. Embedded secret values are sealed with the data keys,
+ * so they are not touched. A value that does not open (changed, or sealed under another key)
  * stops the rotation with nothing changed.
  */
 type Tx = Pick<Database, "select" | "update" | "execute">;
@@ -27,6 +29,7 @@ type Sealed = { what: string; sealed: string; context: SealContext; save: (tx: T
 /** Columns of sealed values, by "<table>.<column>", that the rotation knows how to re-seal. */
 const KNOWN_COLUMNS = new Set([
   "secret_data_keys.wrapped_key",
+  "secret_versions.sealed_pending_value",
   "signing_keys.wrapped_private_key",
   "webhooks.sealed_secret",
   "oauth_providers.sealed_client_secret",
@@ -38,6 +41,14 @@ async function sealedValues(tx: Tx): Promise<Sealed[]> {
   const values: Sealed[] = [];
   for (const row of await tx.select().from(secretDataKeys).for("update")) {
     values.push({ what: `the secret data key of workspace ${row.workspaceId}`, sealed: row.wrappedKey, context: dataKeyContext(row.workspaceId), save: (t, v) => t.update(secretDataKeys).set({ wrappedKey: v }).where(eq(secretDataKeys.workspaceId, row.workspaceId)) });
+  }
+  for (const row of await tx.select().from(secretVersions).where(isNotNull(secretVersions.sealedPendingValue)).for("update")) {
+    values.push({
+      what: `version ${row.version} of the secret ${row.secretId}, waiting to be written to AWS`,
+      sealed: row.sealedPendingValue!,
+      context: pendingValueContext(row.secretId, row.version),
+      save: (t, v) => t.update(secretVersions).set({ sealedPendingValue: v }).where(and(eq(secretVersions.secretId, row.secretId), eq(secretVersions.version, row.version))),
+    });
   }
   for (const row of await tx.select().from(signingKeys).where(isNotNull(signingKeys.wrappedPrivateKey)).for("update")) {
     values.push({ what: `the signing key ${row.kid}`, sealed: row.wrappedPrivateKey!, context: signingKeyContext(row.kid), save: (t, v) => t.update(signingKeys).set({ wrappedPrivateKey: v }).where(eq(signingKeys.kid, row.kid)) });

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { database } from "@/db/client";
 import { secrets } from "@/db/schema";
+import { taskEnded } from "@/lib/apps/testing";
 import { createProvider } from "@/lib/connections/providers";
 import { completeConnection, startConnection } from "@/lib/connections/service";
 import { connectionToken } from "@/lib/connections/tokens";
@@ -18,7 +21,8 @@ import { readVersion } from "./values";
 /**
  * Secret values appear nowhere but in the store's ciphertext (and a reveal's answer): not in other API
  * answers, not in any log line at the most verbose level, not in the audit log, not in any text or JSON
- * column of any table; a run's step gets them, and its log shows them masked.
+ * column of any table (an `aws` secret's value neither while its write waits, nor after); a run's step
+ * gets them, and its log shows them masked.
  */
 const logLines = vi.hoisted(() => [] as string[]);
 vi.mock("@/lib/log/logger", async (importOriginal) => {
@@ -30,7 +34,8 @@ vi.mock("@/lib/log/logger", async (importOriginal) => {
 });
 
 const mark = () => `plain-${randomBytes(9).toString("hex")}`;
-const VALUES = { first: mark(), second: mark(), appearsInRun: mark() };
+const VALUES = { first: mark(), second: mark(), appearsInRun: mark(), inAws: mark() };
+const sm = mockClient(SecretsManagerClient);
 
 let fx: Awaited<ReturnType<typeof engineFixture>>;
 let worker: ReturnType<typeof engineWorker>;
@@ -89,6 +94,22 @@ describe("secret values at rest and in transit", () => {
     await send(api.listSecrets, { token: admin.token, params });
     const revealed = await call(api.revealSecret, { token: revealer.token, params, body: { version: 1 } });
     expect(revealed.body.value).toBe(VALUES.first);
+
+    // an `aws` secret, searched for while its write to Secrets Manager waits and once it is written
+    let write!: () => void;
+    const writing = new Promise<void>((resolve) => (write = resolve));
+    sm.on(CreateSecretCommand).callsFake(async (input: { Name: string; ClientRequestToken: string }) => {
+      await writing;
+      return { ARN: `arn:aws:secretsmanager:eu-west-2:111111111111:secret:${input.Name}`, VersionId: input.ClientRequestToken };
+    });
+    vi.stubEnv("SLUICE_SECRET_STORE", "aws");
+    vi.stubEnv("SLUICE_AWS_ROLES_MAP", "");
+    vi.stubEnv("AWS_REGION", "eu-west-2");
+    const inAws = await send(api.createSecret, { token: admin.token, params: { id: fx.workspaceId }, body: { name: "in-aws", value: VALUES.inAws } });
+    expect(await foundInDatabase(VALUES.inAws), "a pending AWS value in the database").toEqual([]);
+    write();
+    expect((await taskEnded(fx.operator, inAws.body.pendingTasks[0].id)).state).toBe("succeeded");
+    vi.unstubAllEnvs();
 
     // a connection: its client secret and tokens are secret values too
     const clientSecret = server.provider.clientSecret;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { task } from "@/lib/tasks/schema";
 
 /** REST and UI shapes of secrets: one source for validation, types and the OpenAPI document. Values go in, never out (except reveal). */
 
@@ -42,6 +43,9 @@ export const secretMeta = z.object({
   store: z.enum(SECRET_STORES),
   version: z.number().int().describe("the current version"),
   connection: z.string().nullable().describe("the connection whose token this is (Sluice writes it); null for secrets people write"),
+  pendingTasks: z
+    .array(task)
+    .describe("aws store: the secret's writes to and deletions from AWS Secrets Manager not done yet (queued, running or failed, oldest first); a version is read from the database until its write succeeds"),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedBy: z.string(),

@@ -1,15 +1,18 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { z } from "zod";
-import { database } from "@/db/client";
+import { database, type Database } from "@/db/client";
 import { secrets } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { connectionToken } from "@/lib/connections/tokens";
 import { managedSecrets, type ManagedSecret } from "@/lib/connections/managed";
 import { conflict, notFound } from "@/lib/errors";
+import type { Task } from "@/lib/tasks/schema";
+import { unfinishedTasksOf } from "@/lib/tasks/service";
 import { parseInput } from "@/lib/validation";
 import { legacySecretsResealed } from "./legacy";
 import { enterSecretOwner } from "./owner";
+import type { Tx } from "./store";
 import {
   createSecretInput,
   describeSecretInput,
@@ -30,19 +33,29 @@ export { secretName } from "./schema";
  * versions come out — except to a run (revealSecretValue, inside the engine) and to a machine client
  * with the `secrets:reveal` scope; every read is audited, with the version read and never the value.
  */
-function toMeta(row: SecretRow, managed?: ManagedSecret): SecretMeta {
+function toMeta(row: SecretRow, managed: ManagedSecret | undefined, pendingTasks: Task[]): SecretMeta {
   return {
     name: row.name,
     description: row.description,
     store: row.store,
     version: row.version,
     connection: managed?.connection ?? null,
+    pendingTasks,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedBy: row.updatedBy,
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+/** Secrets of one workspace as they are shown, with their connections and the tasks they wait for. */
+async function presentSecrets(db: Pick<Database, "select">, workspaceId: string, rows: SecretRow[]): Promise<SecretMeta[]> {
+  const managed = await managedSecrets(db, workspaceId);
+  const pending = await unfinishedTasksOf(db, "secret", rows.map((row) => row.id));
+  return rows.map((row) => toMeta(row, managed.get(row.id), pending.get(row.id) ?? []));
+}
+
+const presentSecret = async (db: Pick<Database, "select">, row: SecretRow) => (await presentSecrets(db, row.workspaceId, [row]))[0];
 
 const ownerOf = (input: SecretOwner): SecretOwner => ({ workspaceId: input.workspaceId, ...(input.appId === undefined ? {} : { appId: input.appId }) });
 const secretAudit = (row: SecretRow, extra: Record<string, unknown> = {}) => ({ name: row.name, ...(row.appId ? { appId: row.appId } : {}), ...extra });
@@ -60,7 +73,7 @@ export async function createSecret(p: Principal, input: z.input<typeof createSec
     const row = await insertSecret(tx, place, data, describePrincipal(p));
     if (!row) throw conflict("secret_exists", `A secret named ${data.name} already exists here.`);
     await recordAudit(tx, p, { action: "secret.create", targetType: "secret", targetId: row.id, workspaceId: place.workspaceId, after: secretAudit(row, { version: 1 }) });
-    return toMeta(row);
+    return presentSecret(tx, row);
   });
 }
 
@@ -77,7 +90,7 @@ export async function putSecret(p: Principal, input: z.input<typeof putSecretInp
       const row = await insertSecret(tx, place, data, by);
       if (!row) throw conflict("secret_exists", `A secret named ${data.name} was just created here; try again.`);
       await recordAudit(tx, p, { action: "secret.create", targetType: "secret", targetId: row.id, workspaceId: place.workspaceId, after: secretAudit(row, { version: 1 }) });
-      return { secret: toMeta(row), created: true };
+      return { secret: await presentSecret(tx, row), created: true };
     }
     refuseManaged((await managedSecrets(tx, place.workspaceId)).get(existing.id));
     let row = await writeVersion(tx, existing, place, data.value, by);
@@ -85,7 +98,7 @@ export async function putSecret(p: Principal, input: z.input<typeof putSecretInp
       [row] = await tx.update(secrets).set({ description: data.description }).where(eq(secrets.id, row.id)).returning();
     }
     await recordAudit(tx, p, { action: "secret.update", targetType: "secret", targetId: row.id, workspaceId: place.workspaceId, before: secretAudit(existing, { version: existing.version }), after: secretAudit(row, { version: row.version }) });
-    return { secret: toMeta(row), created: false };
+    return { secret: await presentSecret(tx, row), created: false };
   });
 }
 
@@ -97,11 +110,11 @@ export async function describeSecret(p: Principal, input: z.input<typeof describ
     const locked = await findSecret(tx, place, data.name, true);
     const [row] = await tx.update(secrets).set({ description: data.description, updatedBy: describePrincipal(p), updatedAt: new Date() }).where(eq(secrets.id, locked.id)).returning();
     await recordAudit(tx, p, { action: "secret.describe", targetType: "secret", targetId: row.id, workspaceId: place.workspaceId, before: secretAudit(locked, { description: locked.description }), after: secretAudit(row, { description: row.description }) });
-    return toMeta(row, (await managedSecrets(tx, place.workspaceId)).get(row.id));
+    return presentSecret(tx, row);
   });
 }
 
-/** Deletes the values (AWS: after its recovery window); the name is free again, the history stays in the audit log. */
+/** Deletes the values (AWS: a task schedules the deletion after its recovery window); the name is free again, the history stays in the audit log. */
 export async function deleteSecret(p: Principal, input: z.input<typeof secretRefInput>): Promise<void> {
   const data = parseInput(secretRefInput, input);
   const place = await enterSecretOwner(p, ownerOf(data), "write");
@@ -109,9 +122,24 @@ export async function deleteSecret(p: Principal, input: z.input<typeof secretRef
   await db.transaction(async (tx) => {
     const row = await findSecret(tx, place, data.name, true);
     refuseManaged((await managedSecrets(tx, place.workspaceId)).get(row.id));
-    await eraseSecret(tx, row, describePrincipal(p));
-    await recordAudit(tx, p, { action: "secret.delete", targetType: "secret", targetId: row.id, workspaceId: place.workspaceId, before: secretAudit(row, { version: row.version }) });
+    await eraseAudited(tx, p, row);
   });
+}
+
+async function eraseAudited(tx: Tx, p: Principal, row: SecretRow) {
+  await eraseSecret(tx, row, describePrincipal(p));
+  await recordAudit(tx, p, { action: "secret.delete", targetType: "secret", targetId: row.id, workspaceId: row.workspaceId, before: secretAudit(row, { version: row.version }) });
+}
+
+/** Deletes the secrets of an app that is being deleted, in its transaction (the caller checked access); how many. */
+export async function eraseAppSecrets(tx: Tx, p: Principal, appId: string): Promise<number> {
+  const rows = await tx
+    .select()
+    .from(secrets)
+    .where(and(eq(secrets.appId, appId), isNull(secrets.deletedAt)))
+    .for("update");
+  for (const row of rows) await eraseAudited(tx, p, row);
+  return rows.length;
 }
 
 export async function listSecrets(p: Principal, input: z.input<typeof secretOwner>): Promise<{ items: SecretMeta[] }> {
@@ -120,8 +148,7 @@ export async function listSecrets(p: Principal, input: z.input<typeof secretOwne
   const db = await database();
   const where = and(eq(secrets.workspaceId, place.workspaceId), place.appId ? eq(secrets.appId, place.appId) : isNull(secrets.appId), isNull(secrets.deletedAt));
   const rows = await db.select().from(secrets).where(where).orderBy(asc(secrets.name));
-  const managed = await managedSecrets(db, place.workspaceId);
-  return { items: rows.map((row) => toMeta(row, managed.get(row.id))) };
+  return { items: await presentSecrets(db, place.workspaceId, rows) };
 }
 
 export async function getSecret(p: Principal, input: z.input<typeof secretRefInput>): Promise<SecretDetail> {
@@ -131,7 +158,7 @@ export async function getSecret(p: Principal, input: z.input<typeof secretRefInp
   const row = await findSecret(db, place, data.name);
   const versions = await versionsOf(db, row.id);
   return {
-    ...toMeta(row, (await managedSecrets(db, place.workspaceId)).get(row.id)),
+    ...(await presentSecret(db, row)),
     versions: versions.map((v) => ({ version: v.version, createdBy: v.createdBy, createdAt: v.createdAt.toISOString() })),
   };
 }

@@ -10,22 +10,26 @@ import { SECRET_STORES, type SecretStoreKind } from "./schema";
  * SLUICE_SECRET_STORE picks the store of new secrets; every secret keeps the store it was written to.
  */
 export type Executor = Pick<Database, "select" | "insert">;
+/** The caller's transaction: a store may queue tasks in it. */
+export type Tx = Pick<Database, "select" | "insert" | "update" | "execute">;
 
 /** One version of one secret. */
-export type SecretVersionRef = { workspaceId: string; appId: string | null; name: string; version: number };
-/** Where a write goes: the secret's tenant, and where its earlier versions are (null for a new secret). */
-export type PutTarget = { tenantSlug: string; externalRef: string | null };
+export type SecretVersionRef = { secretId: string; tenantId: string; workspaceId: string; appId: string | null; name: string; version: number };
+/** Who writes a version, and the secret's tenant. */
+export type Writer = { tenantSlug: string; by: string };
 
-/** What the database keeps of a stored version: the sealed value (embedded), or where the value is (aws). */
-export type StoredValue = { ciphertext: string | null; externalRef: string | null; externalVersionId: string | null };
+/** What the database keeps of a version when it is written: sealed with the data key (embedded), or sealed with the master key until a task writes it (aws). */
+export type SealedVersion = { ciphertext: string | null; sealedPendingValue: string | null };
+/** What the database keeps of a stored version, and where the secret is in its store. */
+export type StoredValue = SealedVersion & { externalRef: string | null; externalVersionId: string | null };
 
 export interface SecretStore {
-  /** Stores `value` as the version `ref`. */
-  put(db: Executor, ref: SecretVersionRef, value: string, target: PutTarget): Promise<StoredValue>;
+  /** Takes `value` as the version `ref`, in the caller's transaction. */
+  put(tx: Tx, ref: SecretVersionRef, value: string, writer: Writer): Promise<SealedVersion>;
   /** The value of a version, or an error: never a value that did not open whole. */
   get(db: Executor, ref: SecretVersionRef, stored: StoredValue): Promise<string>;
-  /** Deletes every version (the service forgets the embedded store's ciphertexts itself). */
-  remove(ref: SecretVersionRef, externalRef: string | null): Promise<void>;
+  /** Deletes every version (the service erases what the database keeps of them itself). */
+  remove(tx: Tx, ref: SecretVersionRef, by: string): Promise<void>;
 }
 
 const STORES: Record<SecretStoreKind, SecretStore> = { embedded: embeddedSecretStore, aws: awsSecretStore };

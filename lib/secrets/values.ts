@@ -3,28 +3,34 @@ import type { Database } from "@/db/client";
 import { secrets, secretVersions } from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import type { SecretStoreKind } from "./schema";
-import { configuredStoreKind, secretStore, type Executor, type SecretVersionRef } from "./store";
+import { configuredStoreKind, secretStore, type Executor, type SecretVersionRef, type Tx } from "./store";
 
 /**
  * Secret rows and their versions, with no access checks: the one place that writes and reads values
  * through the stores. The secrets service (people and clients) and connections (tokens) call it.
  */
 export type SecretRow = typeof secrets.$inferSelect;
-type Tx = Pick<Database, "select" | "insert" | "update">;
 
 /** Where a secret belongs: its workspace and, for an app's, the app. */
 export type SecretPlace = { tenantId: string; tenantSlug: string; workspaceId: string; appId: string | null };
 
-const versionRef = (row: SecretRow, version: number): SecretVersionRef => ({
+export const versionRef = (row: SecretRow, version: number): SecretVersionRef => ({
+  secretId: row.id,
+  tenantId: row.tenantId,
   workspaceId: row.workspaceId,
   appId: row.appId,
   name: row.name,
   version,
 });
 
-/** The live secret `name` of the place: the workspace's own (appId null) or the app's. */
+/** The secrets, live or deleted, named `name` in the place: the workspace's own (appId null) or the app's. */
+export function secretsNamed(place: Pick<SecretPlace, "workspaceId" | "appId">, name: string): SQL {
+  return and(eq(secrets.workspaceId, place.workspaceId), place.appId ? eq(secrets.appId, place.appId) : isNull(secrets.appId), eq(secrets.name, name))!;
+}
+
+/** The live secret `name` of the place. */
 export function secretWhere(place: Pick<SecretPlace, "workspaceId" | "appId">, name: string): SQL {
-  return and(eq(secrets.workspaceId, place.workspaceId), place.appId ? eq(secrets.appId, place.appId) : isNull(secrets.appId), eq(secrets.name, name), isNull(secrets.deletedAt))!;
+  return and(secretsNamed(place, name), isNull(secrets.deletedAt))!;
 }
 
 export async function findSecret(db: Pick<Database, "select">, place: Pick<SecretPlace, "workspaceId" | "appId">, name: string, lock = false): Promise<SecretRow> {
@@ -35,11 +41,11 @@ export async function findSecret(db: Pick<Database, "select">, place: Pick<Secre
 }
 
 async function recordVersion(tx: Tx, row: SecretRow, place: SecretPlace, version: number, value: string, by: string, store: SecretStoreKind) {
-  const stored = await secretStore(store).put(tx, versionRef(row, version), value, { tenantSlug: place.tenantSlug, externalRef: row.externalRef });
-  await tx.insert(secretVersions).values({ secretId: row.id, version, ciphertext: stored.ciphertext, externalVersionId: stored.externalVersionId, createdBy: by });
+  const sealed = await secretStore(store).put(tx, versionRef(row, version), value, { tenantSlug: place.tenantSlug, by });
+  await tx.insert(secretVersions).values({ secretId: row.id, version, ...sealed, createdBy: by });
   const [updated] = await tx
     .update(secrets)
-    .set({ version, ciphertext: stored.ciphertext ?? "", externalRef: stored.externalRef, updatedBy: by, updatedAt: new Date() })
+    .set({ version, ciphertext: sealed.ciphertext ?? "", updatedBy: by, updatedAt: new Date() })
     .where(eq(secrets.id, row.id))
     .returning();
   return updated;
@@ -65,7 +71,7 @@ export function writeVersion(tx: Tx, row: SecretRow, place: SecretPlace, value: 
 export async function readVersion(db: Executor, row: SecretRow, version = row.version): Promise<{ version: number; value: string }> {
   const [stored] = await db.select().from(secretVersions).where(and(eq(secretVersions.secretId, row.id), eq(secretVersions.version, version)));
   if (!stored) throw notFound(`version ${version} of the secret`);
-  const value = await secretStore(row.store).get(db, versionRef(row, version), { ciphertext: stored.ciphertext, externalRef: row.externalRef, externalVersionId: stored.externalVersionId });
+  const value = await secretStore(row.store).get(db, versionRef(row, version), { ...stored, externalRef: row.externalRef });
   return { version, value };
 }
 
@@ -77,9 +83,9 @@ export async function versionsOf(db: Pick<Database, "select">, secretId: string)
     .orderBy(desc(secretVersions.version));
 }
 
-/** Deletes a secret's values (the store's, and every sealed version here); its name and history stay, marked deleted. */
+/** Deletes a secret's values (every sealed copy here now, the store's as it deletes them); its name and history stay, marked deleted. */
 export async function eraseSecret(tx: Tx, row: SecretRow, by: string): Promise<void> {
   await tx.update(secrets).set({ deletedAt: new Date(), ciphertext: "", updatedBy: by, updatedAt: new Date() }).where(eq(secrets.id, row.id));
-  await tx.update(secretVersions).set({ ciphertext: null }).where(eq(secretVersions.secretId, row.id));
-  await secretStore(row.store).remove(versionRef(row, row.version), row.externalRef);
+  await tx.update(secretVersions).set({ ciphertext: null, sealedPendingValue: null }).where(eq(secretVersions.secretId, row.id));
+  await secretStore(row.store).remove(tx, versionRef(row, row.version), by);
 }

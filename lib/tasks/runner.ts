@@ -1,43 +1,13 @@
 import { and, eq, lt, notInArray, sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { jobs, tasks } from "@/db/schema";
-import { enqueue } from "@/lib/engine/local/queue";
 import { registerJobHandler } from "@/lib/engine/local/worker";
-import type { Tx } from "@/lib/engine/local/transitions";
-import { PermanentTaskError, taskHandler, type TaskRow } from "./registry";
+import { TASK_JOB } from "./enqueue";
+import { PermanentTaskError, taskHandler } from "./registry";
 
-export const TASK_JOB = "task";
 const BACKOFF_MS = { first: 2_000, max: 5 * 60_000 };
 /** While an earlier task of the same object has not finished, a task waits this long and looks again. */
 const ORDER_WAIT_MS = 1_000;
-
-/**
- * Queues a task in the caller's transaction: after every earlier task of its target (`seq`), run by
- * any worker from the job queue.
- */
-export async function enqueueTask(tx: Tx, input: { tenantId: string; kind: string; targetType: string; targetId: string; payload?: Record<string, unknown>; createdBy: string; maxAttempts?: number }): Promise<TaskRow> {
-  // Serialises the numbering of one target's tasks.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`${input.targetType}:${input.targetId}`}))`);
-  const [{ next }] = await tx
-    .select({ next: sql<number>`coalesce(max(${tasks.seq}), 0) + 1` })
-    .from(tasks)
-    .where(and(eq(tasks.targetType, input.targetType), eq(tasks.targetId, input.targetId)));
-  const [task] = await tx
-    .insert(tasks)
-    .values({
-      tenantId: input.tenantId,
-      kind: input.kind,
-      targetType: input.targetType,
-      targetId: input.targetId,
-      seq: next,
-      payload: input.payload ?? {},
-      createdBy: input.createdBy,
-      maxAttempts: input.maxAttempts ?? 5,
-    })
-    .returning();
-  await enqueue(tx, [{ kind: TASK_JOB, tenantKey: input.tenantId, payload: { taskId: task.id } }]);
-  return task;
-}
 
 async function setJobRunAt(jobId: number, delayMs: number) {
   const db = await database();

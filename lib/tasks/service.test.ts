@@ -7,7 +7,7 @@ import { engineWorker } from "@/lib/engine/testing/engine";
 import { AppError } from "@/lib/errors";
 import { testTenant, testUser } from "@/lib/testing/fixtures";
 import { defineTask, PermanentTaskError } from "./registry";
-import { enqueueTask } from "./runner";
+import { enqueueTask } from "./enqueue";
 import { getTask, listTasks, retryTask } from "./service";
 
 /** What the test tasks did, in the order they did it. */

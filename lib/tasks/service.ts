@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
-import { database } from "@/db/client";
+import { database, type Database } from "@/db/client";
 import { appAdmins, bucketGrants, GRANT_LEVELS, tasks } from "@/db/schema";
 import { BUCKET_LEVEL_ACTIONS } from "@/lib/access/actions";
 import { authorize, isPlatformAdmin } from "@/lib/access/policy";
@@ -11,7 +11,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
 import type { TaskRow } from "./registry";
-import { TASK_JOB } from "./runner";
+import { TASK_JOB } from "./enqueue";
 import { listTasksQuery, type Task } from "./schema";
 
 export function presentTask(row: TaskRow): Task {
@@ -93,6 +93,8 @@ export async function listTasks(p: Principal, input: z.input<typeof listTasksQue
 /** Whose pending tasks a page shows: an object's (an app, a user), or those of the grants on a bucket. */
 export type PendingFilter = { targetType: string; targetId?: string } | { bucketId: string };
 
+const UNFINISHED = ["queued", "running", "failed"] as const;
+
 /** Tasks that have not succeeded yet (queued, running or failed), oldest first: for an object's page. Callers check access to the object. */
 export async function pendingTasks(p: Principal, filter: PendingFilter): Promise<Task[]> {
   const of =
@@ -103,9 +105,22 @@ export async function pendingTasks(p: Principal, filter: PendingFilter): Promise
   const rows = await db
     .select()
     .from(tasks)
-    .where(and(visibleTasks(p), of, inArray(tasks.state, ["queued", "running", "failed"])))
+    .where(and(visibleTasks(p), of, inArray(tasks.state, UNFINISHED)))
     .orderBy(tasks.createdAt, tasks.seq);
   return rows.map(presentTask);
+}
+
+/** The tasks not succeeded yet of each of these objects, oldest first, for those who may see the objects (callers check that). */
+export async function unfinishedTasksOf(db: Pick<Database, "select">, targetType: string, targetIds: string[]): Promise<Map<string, Task[]>> {
+  const byTarget = new Map<string, Task[]>();
+  if (targetIds.length === 0) return byTarget;
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.targetType, targetType), inArray(tasks.targetId, targetIds), inArray(tasks.state, UNFINISHED)))
+    .orderBy(tasks.createdAt, tasks.seq);
+  for (const row of rows) byTarget.set(row.targetId, [...(byTarget.get(row.targetId) ?? []), presentTask(row)]);
+  return byTarget;
 }
 
 async function loadTask(p: Principal, id: string): Promise<TaskRow> {

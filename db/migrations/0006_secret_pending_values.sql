@@ -1,0 +1,1 @@
+ALTER TABLE "secret_versions" ADD COLUMN "sealed_pending_value" text;
