@@ -94,6 +94,11 @@ async function worker() {
   const server = http
     .createServer(apiFirst(`http://${host ?? "localhost"}:${port}`, handle))
     .on("clientError", answerClientError)
+    // Next's own uncaughtException handler would log a failed listen and keep a worker that serves nothing
+    .on("error", (error) => {
+      console.error(`Sluice worker ${process.pid} cannot listen on port ${port}: ${error.message}`);
+      process.exit(1);
+    })
     .listen(port, host);
   process.on("SIGTERM", () => {
     server.close(() => process.exit(0));

@@ -155,7 +155,7 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
           throw new AppError(403, "insufficient_scope", `This endpoint needs the '${spec.scope}' scope.`, { requiredScope: spec.scope });
         }
         const url = new URL(request.url);
-        const rawParams = await context.params;
+        const rawParams = (await context.params) ?? {}; // Next passes none to a route without dynamic segments
         const rawQuery = Object.fromEntries(url.searchParams);
         assertPlainText(rawParams, "params");
         assertPlainText(rawQuery, "query");

@@ -5,9 +5,11 @@ import { clients, users, workspaceMembers, workspaces } from "@/db/schema";
 import { authorize, workspaceAccess, workspaceVisible } from "@/lib/access/policy";
 import { recordAudit } from "@/lib/audit/service";
 import type { Principal } from "@/lib/auth/principal";
-import { AppError, conflict, notFound } from "@/lib/errors";
+import { AppError, conflict, invalid, notFound } from "@/lib/errors";
 import { decodeCursor, encodeCursor } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
+import type { EngineName } from "@/lib/engine/argo/config";
+import { clusterConfigured } from "@/lib/engine/argo/kube";
 import { workspaceWritten } from "@/lib/engine/argo/workspaces";
 import { assertActive, enterWorkspace, loadWorkspace, type GuardedWorkspace } from "./guard";
 import { workspaceQueries } from "./queries";
@@ -95,6 +97,14 @@ async function nameTaken<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Which step kinds and which engine a workspace uses are the tenant's decision (Frinx's allowed system tasks); argo needs a cluster. */
+function checkGoverned(p: Principal, changes: { allowedStepKinds?: unknown; engine?: EngineName | null }) {
+  if (changes.allowedStepKinds !== undefined || changes.engine !== undefined) authorize(p, "workspace.govern", { tenantId: p.tenantId });
+  if (changes.engine === "argo" && !clusterConfigured()) {
+    throw invalid([{ path: "engine", message: "No Kubernetes cluster is configured (a kubeconfig or a service account), so the argo engine is not available here." }]);
+  }
+}
+
 export async function createWorkspace(p: Principal, input: z.input<typeof createWorkspaceInput>): Promise<Workspace> {
   const data = parseInput(createWorkspaceInput, input);
   authorize(p, "workspace.create", { tenantId: p.tenantId });
@@ -125,8 +135,7 @@ function checkVersion(ws: GuardedWorkspace, expected: number | undefined) {
 export async function updateWorkspace(p: Principal, input: z.input<typeof updateInput>): Promise<Workspace> {
   const { id, expectedVersion, ...changes } = parseInput(updateInput, input);
   const ws = await enterWorkspace(p, id, "workspace.update");
-  // which step kinds a workspace may use is the tenant's decision (Frinx's allowed system tasks)
-  if (changes.allowedStepKinds !== undefined || changes.engine !== undefined) authorize(p, "workspace.govern", { tenantId: p.tenantId });
+  checkGoverned(p, changes);
   assertActive(ws);
   checkVersion(ws, expectedVersion);
   const db = await database();

@@ -1,4 +1,5 @@
 import { DNS1123_LABEL } from "@/lib/workflows/model";
+import { clusterConfigured } from "./kube";
 
 /** Which engine runs a workspace's runs: the installation's (`SLUICE_ENGINE`), or the workspace's own choice. */
 export const ENGINES = ["local", "argo"] as const;
@@ -34,6 +35,9 @@ export function engineConfigurationProblems(): string[] {
   const problems: string[] = [];
   if (env.SLUICE_ENGINE && !(ENGINES as readonly string[]).includes(env.SLUICE_ENGINE)) {
     problems.push(`SLUICE_ENGINE must be one of ${ENGINES.join(", ")}, not "${env.SLUICE_ENGINE}".`);
+  }
+  if (env.SLUICE_ENGINE === "argo" && !clusterConfigured(env)) {
+    problems.push("SLUICE_ENGINE is argo, but no Kubernetes cluster is configured: set KUBECONFIG, put a kubeconfig in ~/.kube/config, or run Sluice in a pod with a service account.");
   }
   const namespace = env.SLUICE_K8S_CONFIG_NAMESPACE;
   if (namespace && (!DNS1123_LABEL.test(namespace) || namespace.length > 63)) {

@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { CoreV1Api, CustomObjectsApi, KubeConfig, Log, PatchStrategy, setHeaderOptions, Watch } from "@kubernetes/client-node";
 import { AppError } from "@/lib/errors";
 
@@ -16,6 +19,13 @@ export function kube(): Kube {
     cached = { config, core: config.makeApiClient(CoreV1Api), custom: config.makeApiClient(CustomObjectsApi), watch: new Watch(config), log: new Log(config) };
   }
   return cached;
+}
+
+/** Whether a cluster is configured at all: a service account inside a pod, or a kubeconfig file. */
+export function clusterConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.KUBERNETES_SERVICE_HOST) return true;
+  const files = env.KUBECONFIG ? env.KUBECONFIG.split(path.delimiter) : [path.join(/*turbopackIgnore: true*/ os.homedir(), ".kube", "config")];
+  return files.some((file) => file !== "" && existsSync(file));
 }
 
 /** Forgets the client, so the next call reads the kubeconfig again (tests point it at their server). */
