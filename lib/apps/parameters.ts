@@ -4,7 +4,7 @@ import { database } from "@/db/client";
 import { appParameters } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
-import { seal, type SealContext } from "@/lib/crypto/envelope";
+import { seal } from "@/lib/crypto/envelope";
 import { notFound } from "@/lib/errors";
 import { enqueueTask } from "@/lib/tasks/enqueue";
 import { presentTask } from "@/lib/tasks/service";
@@ -12,7 +12,7 @@ import { parseInput } from "@/lib/validation";
 import { parameterKey, parameterName } from "./cloud-names";
 import { enterApp, type AppRow } from "./guard";
 import { putParameterInput, type Parameter } from "./schema";
-import { TASK, type DeleteParameterPayload, type PutParameterPayload } from "./task-kinds";
+import { parameterSealContext, TASK, type DeleteParameterPayload, type PutParameterPayload } from "./task-kinds";
 
 type ParameterRow = typeof appParameters.$inferSelect;
 
@@ -20,7 +20,6 @@ type ParameterRow = typeof appParameters.$inferSelect;
  * A value on its way to SSM waits in its task's payload sealed with the master key, bound to the app,
  * the key and the write; the task drops it once written. It is in no other column, log or answer.
  */
-export const parameterSealContext = (appId: string, key: string, writtenAt: string): SealContext => ({ purpose: "app-parameter", owner: `${appId}/${key}`, version: Date.parse(writtenAt) });
 
 function presentParameter(p: Principal, app: AppRow, row: ParameterRow): Parameter {
   return { name: row.name, path: parameterName(p.tenantSlug, app.slug, row.name), description: row.description, updatedBy: row.updatedBy, updatedAt: row.updatedAt.toISOString() };

@@ -13,8 +13,7 @@ import { sluiceEnv } from "./cloud-names";
 import { appParametersPolicy, PARAMETERS_POLICY_NAME, roleTrustPolicy } from "./iam-documents";
 import { deleteRole, ensureRole, OWNER_TAG, putRolePolicy } from "./iam";
 import { deleteParameter, deleteParameters, putSecureParameter } from "./parameter-store";
-import { parameterSealContext } from "./parameters";
-import { TASK, type DeleteAppPayload, type DeleteParameterPayload, type PutParameterPayload } from "./task-kinds";
+import { parameterSealContext, TASK, type DeleteAppPayload, type DeleteParameterPayload, type PutParameterPayload } from "./task-kinds";
 
 /**
  * The background tasks of apps and users' cloud access. Importing this module registers them (and the

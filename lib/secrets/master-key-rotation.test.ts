@@ -5,14 +5,15 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { database } from "@/db/client";
-import { connections, oauthProviders, secretDataKeys, secrets, secretVersions, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
+import { connections, oauthProviders, secretDataKeys, secrets, secretVersions, signingKeys, storageOrganizations, tasks, webhooks } from "@/db/schema";
 import { sealContext as signingKeyContext, signingKey } from "@/lib/auth/keys";
 import { instanceSetting } from "@/lib/auth/secrets";
 import type { Principal } from "@/lib/auth/principal";
 import { dropQueuedJobs } from "@/lib/apps/testing";
 import { createProvider, oauthClientOf } from "@/lib/connections/providers";
 import { startConnection, verifierContext } from "@/lib/connections/service";
-import { open, SealedValueError } from "@/lib/crypto/envelope";
+import { parameterSealContext, TASK, type PutParameterPayload } from "@/lib/apps/task-kinds";
+import { open, seal, SealedValueError } from "@/lib/crypto/envelope";
 import { loadMasterKey, masterKey } from "@/lib/crypto/master-key";
 import { createWebhook, sealContext as webhookContext } from "@/lib/engine/triggers/webhooks";
 import { accountKeyContext, sealAccountKey } from "@/lib/storage/account";
@@ -48,7 +49,13 @@ async function sealedEverything() {
   const db = await database();
   const orgId = randomUUID();
   await db.insert(storageOrganizations).values({ id: orgId, tenantId: operator.tenantId, name: `org-${randomBytes(3).toString("hex")}`, confidentiality: "internal", accountName: "acct", blobEndpoint: "http://127.0.0.1:1", sealedAccountKey: sealAccountKey(orgId, "storage-account-key"), createdBy: "test" });
-  return { ws, webhookId: hook.id, webhookSecret: hook.secret, providerId: provider.id, settingKey, kid, orgId };
+  const writtenAt = new Date().toISOString();
+  const parameter = { key: "API_KEY", parameterName: "/rot/app/API_KEY", description: "", writtenAt };
+  const [task] = await db
+    .insert(tasks)
+    .values({ tenantId: operator.tenantId, kind: TASK.putParameter, targetType: "app", targetId: orgId, seq: 1, state: "failed", payload: { ...parameter, sealedValue: seal("parameter-value", parameterSealContext(orgId, "API_KEY", writtenAt)) }, createdBy: "test" })
+    .returning();
+  return { ws, webhookId: hook.id, webhookSecret: hook.secret, providerId: provider.id, settingKey, kid, orgId, taskId: task.id };
 }
 
 /** Every value of the fixture, opened with whatever master key the process holds now. */
@@ -59,7 +66,10 @@ async function openedValues() {
   const [connection] = await db.select().from(connections).where(eq(connections.providerId, fx.providerId));
   const [key] = await db.select().from(signingKeys).where(eq(signingKeys.kid, fx.kid));
   const [org] = await db.select().from(storageOrganizations).where(eq(storageOrganizations.id, fx.orgId));
+  const [task] = await db.select().from(tasks).where(eq(tasks.id, fx.taskId));
+  const parameter = task.payload as PutParameterPayload;
   return {
+    parameter: open(parameter.sealedValue!, parameterSealContext(task.targetId, parameter.key, parameter.writtenAt)),
     accountKey: open(org.sealedAccountKey, accountKeyContext(org.id)),
     secret: await revealSecretValue(fx.ws, "payload"),
     pendingSecret: await revealSecretValue(fx.ws, "pending-in-aws"),
@@ -94,7 +104,7 @@ afterEach(() => {
 
 describe("master-key rotation", () => {
   it("re-seals every key under the new master key without touching the values; the old key opens nothing", async () => {
-    const expected = { accountKey: "storage-account-key", secret: "rotation-payload", pendingSecret: "rotation-pending", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
+    const expected = { parameter: "parameter-value", accountKey: "storage-account-key", secret: "rotation-payload", pendingSecret: "rotation-pending", webhook: fx.webhookSecret, clientSecret: "provider-client-secret", verifier: 43, setting: { value: "setting-value" }, signingKey: "EC" };
     expect(await openedValues()).toEqual(expected);
     const before = await snapshot();
     const next = randomBytes(32);

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { database, type Database } from "@/db/client";
-import { connections, oauthProviders, secretDataKeys, secretVersions, settings, signingKeys, storageOrganizations, webhooks } from "@/db/schema";
+import { connections, oauthProviders, secretDataKeys, secretVersions, settings, signingKeys, storageOrganizations, tasks, webhooks } from "@/db/schema";
+import { parameterSealContext, TASK, type PutParameterPayload } from "@/lib/apps/task-kinds";
 import { sealContext as signingKeyContext } from "@/lib/auth/keys";
 import { isSealedSetting, settingContext } from "@/lib/auth/secrets";
 import { clientSecretContext } from "@/lib/connections/providers";
@@ -69,6 +70,15 @@ async function sealedValues(tx: Tx): Promise<Sealed[]> {
   }
   for (const row of await tx.select().from(storageOrganizations).for("update")) {
     values.push({ what: `the account key of storage organization ${row.name}`, sealed: row.sealedAccountKey, context: accountKeyContext(row.id), save: (t, v) => t.update(storageOrganizations).set({ sealedAccountKey: v }).where(eq(storageOrganizations.id, row.id)) });
+  }
+  for (const row of await tx.select().from(tasks).where(and(eq(tasks.kind, TASK.putParameter), sql`${tasks.payload} ? 'sealedValue'`)).for("update")) {
+    const payload = row.payload as PutParameterPayload;
+    values.push({
+      what: `the value of parameter ${payload.parameterName}, waiting in task ${row.id}`,
+      sealed: payload.sealedValue!,
+      context: parameterSealContext(row.targetId, payload.key, payload.writtenAt),
+      save: (t, v) => t.update(tasks).set({ payload: { ...payload, sealedValue: v } }).where(eq(tasks.id, row.id)),
+    });
   }
   return values;
 }
