@@ -129,10 +129,13 @@ export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null,
 
 /** Starts a queued run: its steps, or it stays queued while its workspace runs as many as it may. */
 export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "waiting" | "gone"> {
-  const [run] = await ctx.tx.select().from(runs).where(eq(runs.id, runId)).for("update");
+  const [run] = await ctx.tx.select().from(runs).where(eq(runs.id, runId)).for("no key update");
   if (!run || run.state !== "queued") return "gone";
-  const [ws] = await ctx.tx.select({ max: workspaces.maxConcurrentRuns }).from(workspaces).where(eq(workspaces.id, run.workspaceId)).for("update");
-  if (ws?.max !== null && ws?.max !== undefined && !run.parentRunId) {
+  const [ws] = run.parentRunId ? [] : await ctx.tx.select({ max: workspaces.maxConcurrentRuns }).from(workspaces).where(eq(workspaces.id, run.workspaceId));
+  if (ws?.max !== null && ws?.max !== undefined) {
+    // Only a limited workspace's starts wait for each other: the lock orders their counts of running runs.
+    // "no key update" leaves alone the key-share locks that inserting rows which reference the workspace takes.
+    await ctx.tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, run.workspaceId)).for("no key update");
     const [{ running }] = await ctx.tx
       .select({ running: sql<number>`count(*)::int` })
       .from(runs)

@@ -9,6 +9,10 @@ import type { WorkflowSpec } from "@/lib/workflows/model";
 import { executeStepJob, type StepRuntime } from "./execute";
 import { claim, LEASE_MS, listenForWakes, nextDueAt, renewLeases, type Job } from "./queue";
 import { onCancel, onWake, wakeWorkers } from "./signals";
+
+/** A transaction PostgreSQL rolled back to break a deadlock, or a serialization failure: running it again is the fix. */
+const TRANSACTION_ATTEMPTS = 3;
+const lostToConcurrency = (error: unknown) => ["40P01", "40001"].includes(String((error as { cause?: { code?: unknown } })?.cause?.code));
 import { finishStep, startRun, type Ctx, type RunRow, type Started } from "./transitions";
 
 /** Work other parts of Sluice put on the queue (schedules, background tasks), by job kind. */
@@ -169,16 +173,20 @@ export class LocalWorker {
       },
     };
     const reservedBefore = this.reserved;
-    try {
-      await db.transaction(async (tx) => {
-        ctx.tx = tx;
-        ctx.started = [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.transaction(async (tx) => {
+          ctx.tx = tx;
+          ctx.started = [];
+          ctx.queued = false;
+          this.reserved = reservedBefore;
+          await work(ctx);
+        });
+        break;
+      } catch (error) {
         this.reserved = reservedBefore;
-        await work(ctx);
-      });
-    } catch (error) {
-      this.reserved = reservedBefore;
-      throw error;
+        if (attempt >= TRANSACTION_ATTEMPTS || !lostToConcurrency(error)) throw error;
+      }
     }
     for (const started of ctx.started) this.startClaimed(started);
     if (ctx.queued) wakeWorkers();
