@@ -11,6 +11,7 @@ import { FormError } from "@/components/ui/form-error";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/action";
 import { TASK } from "@/lib/apps/task-kinds";
+import { SECRET_TASK } from "@/lib/secrets/task-kinds";
 import { retryTaskAction } from "@/lib/tasks/actions";
 import type { Task } from "@/lib/tasks/schema";
 import { AutoRefresh } from "./auto-refresh";
@@ -22,6 +23,8 @@ const KIND_LABEL: Record<string, string> = {
   [TASK.syncGrant]: "Write the bucket policy",
   [TASK.putParameter]: "Write a parameter",
   [TASK.deleteParameter]: "Delete a parameter",
+  [SECRET_TASK.write]: "Write a secret to AWS Secrets Manager",
+  [SECRET_TASK.delete]: "Delete a secret from AWS Secrets Manager",
 };
 
 const TARGET_PAGE: Record<string, (id: string) => string> = { app: (id) => `/apps/${id}`, user: (id) => `/users#user-${id}` };

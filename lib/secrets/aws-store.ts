@@ -13,6 +13,7 @@ import { open, seal, type SealContext } from "@/lib/crypto/envelope";
 import type { Environment } from "@/lib/data-dir";
 import { AppError } from "@/lib/errors";
 import { enqueueTask } from "@/lib/tasks/enqueue";
+import { SECRET_TASK } from "./task-kinds";
 import type { SecretStore, SecretVersionRef } from "./store";
 
 /**
@@ -47,7 +48,6 @@ export function awsSecretName(ref: Pick<SecretVersionRef, "workspaceId" | "appId
   return [awsSecretsPrefix(), tenantSlug, ref.workspaceId, ...(ref.appId ? ["apps", ref.appId] : []), ref.name].join("/");
 }
 
-export const SECRET_TASK = { write: "secret.write", delete: "secret.delete" } as const;
 export type WriteSecretPayload = { version: number; tenantSlug: string };
 
 export const pendingValueContext = (secretId: string, version: number): SealContext => ({ purpose: "secret-pending-value", owner: secretId, version });

@@ -5,7 +5,8 @@ import { secrets, secretVersions, tasks } from "@/db/schema";
 import { withAws } from "@/lib/apps/aws";
 import { open } from "@/lib/crypto/envelope";
 import { defineTask, PermanentTaskError } from "@/lib/tasks/registry";
-import { awsSecretsTarget, deleteFromAws, pendingValueContext, SECRET_TASK, writeToAws, type WriteSecretPayload } from "./aws-store";
+import { awsSecretsTarget, deleteFromAws, pendingValueContext, writeToAws, type WriteSecretPayload } from "./aws-store";
+import { SECRET_TASK } from "./task-kinds";
 import { secretsNamed, versionRef, type SecretRow } from "./values";
 
 /**
