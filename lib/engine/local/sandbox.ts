@@ -1,7 +1,9 @@
 import { execFileSync, type SpawnOptions } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { log } from "@/lib/log/logger";
 
 /**
  * Where and how a step's process runs on this host.
@@ -91,8 +93,9 @@ export function createStepDir(runId: string, stepId: number, attempt: number): S
   return dir;
 }
 
+/** Removes the step's directory in the background: a recursive removal blocked the worker ~2 ms a step. */
 export function removeStepDir(dir: StepDir) {
-  rmSync(dir.root, { recursive: true, force: true });
+  rm(dir.root, { recursive: true, force: true }).catch((error: Error) => log().warn({ err: error, dir: dir.root }, "could not remove a step's directory"));
 }
 
 /** Where an absolute path the step writes is, on the host. */

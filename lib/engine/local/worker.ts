@@ -55,6 +55,8 @@ export class LocalWorker {
   private stopped = false;
   /** set by `wake` until the loop looks for work again, so no wake-up is lost between a claim and a wait */
   private woken = false;
+  /** Whether the queue may hold work this worker had no free slot for (then a finished job claims again). */
+  private backlog = true;
   private interrupt: () => void = () => undefined;
   private loop: Promise<void> | undefined;
   private cleanups: (() => Promise<void> | void)[] = [];
@@ -101,6 +103,7 @@ export class LocalWorker {
         // a job of ours whose lease lapsed (a slow heartbeat) is still ours: it runs already
         for (const job of claimed) if (!this.active.has(job.id)) this.dispatch(job, false);
       }
+      this.backlog = free <= 0 || claimed.length === free;
       if (claimed.length > 0 && claimed.length === free) continue;
       const due = free > 0 ? await nextDueAt().catch(() => undefined) : undefined;
       const waitMs = due ? Math.max(0, Math.min(pollMs, due.getTime() - Date.now())) : pollMs;
@@ -127,7 +130,8 @@ export class LocalWorker {
       .catch((error) => this.failJob(job, error))
       .finally(() => {
         this.active.delete(job.id);
-        this.wake();
+        // a step's successors were claimed in its own transaction; new work anywhere else wakes the worker
+        if (this.backlog) this.wake();
       });
   }
 
