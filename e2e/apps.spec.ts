@@ -83,8 +83,8 @@ test("create an app, grant it a bucket, watch the tasks complete; its parameter 
   await page.getByRole("button", { name: "Set parameter" }).click();
   const setParameter = page.getByRole("dialog", { name: "Set a parameter" });
   await setParameter.getByLabel("Name").fill("DB_PASSWORD");
-  await expect(setParameter.getByLabel("Value")).toHaveAttribute("type", "password");
-  await setParameter.getByLabel("Value").fill(parameterValue);
+  await expect(setParameter.getByLabel("Value", { exact: true })).toHaveAttribute("type", "password");
+  await setParameter.getByLabel("Value", { exact: true }).fill(parameterValue);
   await setParameter.getByRole("button", { name: "Set", exact: true }).click();
   await expect(page.getByRole("table", { name: "Parameters" })).toContainText(`/e2e/demo/${slug}/DB_PASSWORD`);
   await tasksDone(page);

@@ -4,6 +4,7 @@ import { Plus, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatTime } from "@/components/runs/format";
+import { SecretValueInput } from "@/components/secrets/secret-value-input";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
@@ -91,7 +92,7 @@ export function ParametersPanel({ appId, parameters }: { appId: string; paramete
             <Input id="parameter-name" name="name" required autoFocus aria-invalid={Boolean(errors.name)} />
           </Field>
           <Field id="parameter-value" label="Value" error={errors.value}>
-            <Input id="parameter-value" name="value" type="password" autoComplete="new-password" required aria-invalid={Boolean(errors.value)} />
+            <SecretValueInput id="parameter-value" invalid={Boolean(errors.value)} />
           </Field>
           <Field id="parameter-description" label="Description (optional)" error={errors.description}>
             <Input id="parameter-description" name="description" />
