@@ -103,7 +103,8 @@ export class LocalWorker {
         // a job of ours whose lease lapsed (a slow heartbeat) is still ours: it runs already
         for (const job of claimed) if (!this.active.has(job.id)) this.dispatch(job, false);
       }
-      this.backlog = free <= 0 || claimed.length === free;
+      // the queue had no more for us, unless work was announced while we claimed
+      if (!this.woken && free > 0 && claimed.length < free) this.backlog = false;
       if (claimed.length > 0 && claimed.length === free) continue;
       const due = free > 0 ? await nextDueAt().catch(() => undefined) : undefined;
       const waitMs = due ? Math.max(0, Math.min(pollMs, due.getTime() - Date.now())) : pollMs;
@@ -118,6 +119,7 @@ export class LocalWorker {
 
   private wake() {
     this.woken = true;
+    this.backlog = true;
     this.interrupt();
   }
 
@@ -161,6 +163,8 @@ export class LocalWorker {
   /** A transaction of the state machine; the steps it claimed for this worker start after the commit. */
   async transact(work: (ctx: Ctx) => Promise<void>) {
     const db = await database();
+    // the slots this transaction reserved; other transactions reserve theirs at the same time
+    let held = 0;
     const ctx: Ctx = {
       tx: undefined as unknown as Ctx["tx"],
       worker: this.id,
@@ -170,31 +174,32 @@ export class LocalWorker {
       take: () => {
         if (this.stopped || this.busy >= this.concurrency) return false;
         this.reserved += 1;
+        held += 1;
         return true;
       },
       release: (slots) => {
         this.reserved -= slots;
+        held -= slots;
       },
     };
-    const reservedBefore = this.reserved;
     for (let attempt = 1; ; attempt++) {
       try {
         await db.transaction(async (tx) => {
           ctx.tx = tx;
           ctx.started = [];
           ctx.queued = false;
-          this.reserved = reservedBefore;
           await work(ctx);
         });
         break;
       } catch (error) {
-        this.reserved = reservedBefore;
+        ctx.release(held);
         if (attempt >= TRANSACTION_ATTEMPTS || !lostToConcurrency(error)) throw error;
       }
     }
     for (const started of ctx.started) this.startClaimed(started);
     if (ctx.queued) wakeWorkers();
   }
+
 
   private startClaimed(started: Started) {
     this.reserved -= 1;
