@@ -17,7 +17,7 @@ import { createClient } from "@/lib/clients/service";
 import { createTenant, operatorPrincipal } from "@/lib/tenants/service";
 import { createWorkspace } from "@/lib/workspaces/service";
 import { ensureBuild } from "../lib.mjs";
-import { benchDataDir, freePort, startFloor, startServer } from "./server";
+import { benchDataDir, freePort, startFloor, startServer } from "../bench-lib/server";
 
 const WORKSPACES = 100;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15);

@@ -17,7 +17,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright";
 import type { Step, WorkflowSpec } from "@/lib/workflows/model";
 import { ensureBuild, root } from "../lib.mjs";
-import { benchDataDir, startServer } from "./server";
+import { benchDataDir, startServer } from "../bench-lib/server";
 
 const SIZES = [100, 500, 1000] as const;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

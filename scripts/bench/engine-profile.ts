@@ -15,6 +15,9 @@
  *   through the sandbox from this same process, and the round trips per step;
  * - PROFILE_BURST one-step runs started at once: the engine's round trips per run, by statement,
  *   and the time spent in each.
+ * The chain and the parallel steps stand beside their floors, the same commands spawned from this
+ * process through the same sandbox in the same run; the last line printed is one JSON object with
+ * the figures, floors and ratios.
  */
 import childProcess from "node:child_process";
 import { syncBuiltinESMExports } from "node:module";
@@ -24,13 +27,13 @@ import { LocalWorker } from "@/lib/engine/local/worker";
 import { startRun } from "@/lib/engine/runs/service";
 import { findTenant, operatorPrincipal } from "@/lib/tenants/service";
 import { ensureBuild } from "../lib.mjs";
-import { engineFixture, FAN_STEPS, SEQ_STEPS } from "./engine-setup";
-import { COMMAND } from "./engine-workflows";
-import { forEachLimited } from "./pool";
-import { RunsClient } from "./runs-client";
-import { benchDataDir, startServer } from "./server";
-import { sandboxSpawner, timeSpawns } from "./spawn-floor";
-import { median } from "./stats";
+import { engineFixture, FAN_STEPS, SEQ_STEPS } from "../bench-lib/engine-setup";
+import { COMMAND } from "../bench-lib/engine-workflows";
+import { forEachLimited } from "../bench-lib/pool";
+import { RunsClient } from "../bench-lib/runs-client";
+import { benchDataDir, startServer } from "../bench-lib/server";
+import { sandboxSpawner, timeSpawns } from "../bench-lib/spawn-floor";
+import { median } from "../bench-lib/stats";
 
 const REPEATS = Number(process.env.PROFILE_REPEATS ?? 3);
 const BURST = Number(process.env.PROFILE_BURST ?? 200);
@@ -121,6 +124,10 @@ async function main() {
     await forEachLimited(queued.length, 4, (i) => waitFor(queued[i], 200).then(() => undefined));
     await runToEnd("seq40");
 
+    // the floors: the same commands through the same sandbox, spawned from this process
+    const sandbox = sandboxSpawner(COMMAND);
+    const floorChainMs = (await timeSpawns(sandbox, SEQ_STEPS * REPEATS, 1)) * 1000;
+
     const from = performance.now();
     const firstSpawn = spawns.length;
     for (let i = 0; i < REPEATS; i++) await runToEnd("seq40");
@@ -142,7 +149,8 @@ async function main() {
     }
     const perStep = roundTrips(from, to, REPEATS * SEQ_STEPS);
     const stepMs = (to - from) / (REPEATS * SEQ_STEPS);
-    console.log(`${SEQ_STEPS}-step chain × ${REPEATS} (${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}), ${ms(stepMs)} per step in all; medians per step:`);
+    const floorStepMs = floorChainMs / (REPEATS * SEQ_STEPS);
+    console.log(`${SEQ_STEPS}-step chain × ${REPEATS} (${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}), ${ms(stepMs)} per step in all (the same commands spawned in turn: ${ms(floorStepMs)}, ${(stepMs / floorStepMs).toFixed(2)}×); medians per step:`);
     console.log(`  process end → its result and the next step's claim committed   ${ms(median(gaps.finish))}`);
     console.log(`  commit → the next process spawned (load, scope, step dir, sandbox)  ${ms(median(gaps.prepare))}`);
     console.log(`  spawn() call (fork and exec, blocking the event loop)             ${ms(median(gaps.fork))}`);
@@ -153,7 +161,6 @@ async function main() {
     for (const line of perStep.lines) console.log(line);
 
     // parallel steps: what this process's CPU does per step, against spawning the same commands from it
-    const sandbox = sandboxSpawner(COMMAND);
     const floorCpu = process.cpuUsage();
     const floorFrom = performance.now();
     await timeSpawns(sandbox, FAN_STEPS, worker.concurrency);
@@ -186,6 +193,24 @@ async function main() {
     );
     console.log(`  the engine's round trips per run: ${perRun.total.toFixed(2)} (${ms(perRun.sqlMs)} of SQL):`);
     for (const line of perRun.lines) console.log(line);
+    const fanMs = fanTo - fanFrom;
+    const round = (value: number) => Math.round(value * 100) / 100;
+    console.log(
+      JSON.stringify({
+        step_ms: round(stepMs),
+        floor_step_ms: round(floorStepMs),
+        step_ratio: round(stepMs / floorStepMs),
+        fanout100_ms: round(fanMs),
+        floor_fanout100_ms: round(floorMs),
+        fanout_ratio: round(fanMs / floorMs),
+        cpu_per_step_ms: round(fanCpuMs),
+        floor_cpu_per_spawn_ms: round(floorCpuMs),
+        cpu_ratio: round(fanCpuMs / floorCpuMs),
+        burst_runs_per_s: round(BURST / ((burstTo - burstFrom) / 1000)),
+        burst_failed: failed,
+        sandbox: sandbox.mode,
+      }),
+    );
   } finally {
     await worker.stop(2_000);
     await disconnect();

@@ -20,7 +20,7 @@ import { startAzurite } from "@/lib/storage/testing/azurite.mjs";
 import { createTenant, operatorPrincipal } from "@/lib/tenants/service";
 import { createWorkspace } from "@/lib/workspaces/service";
 import { ensureBuild } from "../lib.mjs";
-import { benchDataDir, freePort, startServer } from "./server";
+import { benchDataDir, freePort, startServer } from "../bench-lib/server";
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import type { FloorConfig } from "./floor-server";
+import type { FloorConfig } from "../bench/floor-server";
 
 /** A port on loopback that nothing listens on now. */
 export async function freePort(): Promise<number> {
