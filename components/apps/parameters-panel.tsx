@@ -1,17 +1,18 @@
 "use client";
 
-import { Plus, Trash2 } from "lucide-react";
+import { Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatTime } from "@/components/runs/format";
 import { SecretValueInput } from "@/components/secrets/secret-value-input";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { submitWith } from "@/components/ui/form-submit";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { useActionDialog } from "@/components/ui/use-action-dialog";
 import { deleteParameterAction, putParameterAction } from "@/lib/apps/actions";
 import type { Parameter } from "@/lib/apps/schema";
@@ -58,9 +59,7 @@ export function ParametersPanel({ appId, parameters }: { appId: string; paramete
                 <Th>In Parameter Store</Th>
                 <Th>Description</Th>
                 <Th>Changed</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
+                <ActionsTh />
               </tr>
             </thead>
             <tbody>
@@ -75,9 +74,7 @@ export function ParametersPanel({ appId, parameters }: { appId: string; paramete
                     {formatTime(parameter.updatedAt)} by {parameter.updatedBy}
                   </Td>
                   <Td>
-                    <Button size="sm" variant="ghost" aria-label={`Delete ${parameter.name}`} disabled={row.pending} onClick={() => remove(parameter)}>
-                      <Trash2 size={14} aria-hidden />
-                    </Button>
+                    <DeleteButton label={`Delete ${parameter.name}`} disabled={row.pending} onDelete={() => remove(parameter)} />
                   </Td>
                 </tr>
               ))}

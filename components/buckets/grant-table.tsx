@@ -1,14 +1,13 @@
 "use client";
 
-import { Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { formatTime } from "@/components/runs/format";
-import { Button } from "@/components/ui/button";
 import { Badge, EmptyState } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { FormError } from "@/components/ui/form-error";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/action";
 import { revokeGrantAction } from "@/lib/buckets/actions";
 import type { Grant } from "@/lib/buckets/schema";
@@ -41,9 +40,7 @@ export function GrantTable({ grants, manageable = [], label }: { grants: Grant[]
             <Th>Prefixes</Th>
             <Th>IAM policy</Th>
             <Th>Since</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsTh />
           </tr>
         </thead>
         <tbody>
@@ -70,9 +67,7 @@ export function GrantTable({ grants, manageable = [], label }: { grants: Grant[]
               <Td className="whitespace-nowrap text-xs text-fg-muted">{formatTime(grant.createdAt)}</Td>
               <Td>
                 {manageable.includes(grant.bucket.id) && (
-                  <Button size="sm" variant="ghost" aria-label={`Revoke ${grant.principal.name} on ${grant.bucket.name}`} disabled={pending} onClick={() => revoke(grant)}>
-                    <Trash2 size={14} aria-hidden />
-                  </Button>
+                  <DeleteButton label={`Revoke ${grant.principal.name} on ${grant.bucket.name}`} disabled={pending} onDelete={() => revoke(grant)} />
                 )}
               </Td>
             </tr>

@@ -1,16 +1,17 @@
 "use client";
 
-import { KeyRound, Plus, RotateCw, Trash2 } from "lucide-react";
+import { KeyRound, Plus, RotateCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { createClientAction, revokeClientAction, rotateClientSecretAction } from "@/app/(console)/clients/actions";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/action";
 import type { Client } from "@/lib/clients/schema";
 import { submitWith } from "@/components/ui/form-submit";
@@ -69,9 +70,7 @@ export function ClientsPanel({ clients, scopes }: { clients: Client[]; scopes: s
                 <Th>Scopes</Th>
                 <Th>Roles</Th>
                 <Th>Last used</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
+                <ActionsTh />
               </tr>
             </thead>
             <tbody>
@@ -99,9 +98,7 @@ export function ClientsPanel({ clients, scopes }: { clients: Client[]; scopes: s
                         <Button size="sm" variant="secondary" disabled={pending} onClick={() => window.confirm(`Rotate the secret of ${c.name}? The old secret stops working.`) && run(() => rotateClientSecretAction({ id: c.id }), true)}>
                           <RotateCw size={14} aria-hidden /> Rotate
                         </Button>
-                        <Button size="sm" variant="ghost" aria-label={`Revoke ${c.name}`} disabled={pending} onClick={() => window.confirm(`Revoke ${c.name}? Its tokens stop working.`) && run(() => revokeClientAction({ id: c.id }), false)}>
-                          <Trash2 size={14} aria-hidden />
-                        </Button>
+                        <DeleteButton label={`Revoke ${c.name}`} disabled={pending} confirm={`Revoke ${c.name}? Its tokens stop working.`} onDelete={() => run(() => revokeClientAction({ id: c.id }), false)} />
                       </div>
                     )}
                   </Td>

@@ -1,16 +1,17 @@
 "use client";
 
-import { Link2, Plus, RotateCw, Trash2 } from "lucide-react";
+import { Link2, Plus, RotateCw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { formatTime } from "@/components/runs/format";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { submitWith } from "@/components/ui/form-submit";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { useActionDialog } from "@/components/ui/use-action-dialog";
 import { deleteConnectionAction, startConnectionAction } from "@/lib/connections/actions";
 import type { Connection, Provider } from "@/lib/connections/schema";
@@ -87,9 +88,7 @@ export function ConnectionsPanel({
               <Th>Name</Th>
               <Th>State</Th>
               <Th>Token</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -115,15 +114,7 @@ export function ConnectionsPanel({
                       <Button size="sm" variant={connection.state === "connected" ? "secondary" : "primary"} disabled={row.pending} onClick={() => row.run(() => startConnectionAction({ workspaceId, name: connection.name, providerId: connection.provider.id }), toProvider)}>
                         <RotateCw size={14} aria-hidden /> {connection.state === "pending" ? "Authorize" : "Reconnect"}
                       </Button>
-                      <Button
-                        size="sm"
-                        variant="ghost"
-                        aria-label={`Delete ${connection.name}`}
-                        disabled={row.pending}
-                        onClick={() => window.confirm(`Delete the connection ${connection.name} and its tokens? Runs that use it will fail.`) && row.run(() => deleteConnectionAction({ workspaceId, name: connection.name }), () => router.refresh())}
-                      >
-                        <Trash2 size={14} aria-hidden />
-                      </Button>
+                      <DeleteButton label={`Delete ${connection.name}`} disabled={row.pending} confirm={`Delete the connection ${connection.name} and its tokens? Runs that use it will fail.`} onDelete={() => row.run(() => deleteConnectionAction({ workspaceId, name: connection.name }), () => router.refresh())} />
                     </div>
                   )}
                 </Td>

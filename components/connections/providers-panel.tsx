@@ -1,17 +1,18 @@
 "use client";
 
-import { KeyRound, Plus, Trash2 } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { SecretValueInput } from "@/components/secrets/secret-value-input";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader, EmptyState } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { submitWith } from "@/components/ui/form-submit";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { useActionDialog } from "@/components/ui/use-action-dialog";
 import { createProviderAction, deleteProviderAction, updateProviderAction } from "@/lib/connections/actions";
 import type { Provider } from "@/lib/connections/schema";
@@ -56,9 +57,7 @@ export function ProvidersPanel({ providers, redirectUri }: { providers: Provider
               <Th>Name</Th>
               <Th>Endpoints</Th>
               <Th>Client</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -79,15 +78,7 @@ export function ProvidersPanel({ providers, redirectUri }: { providers: Provider
                     <Button size="sm" variant="secondary" onClick={() => setReplacing(provider)}>
                       <KeyRound size={14} aria-hidden /> Replace secret
                     </Button>
-                    <Button
-                      size="sm"
-                      variant="ghost"
-                      aria-label={`Delete ${provider.name}`}
-                      disabled={row.pending}
-                      onClick={() => window.confirm(`Delete ${provider.name}? Every workspace's connection to it is deleted with its tokens.`) && row.run(() => deleteProviderAction({ id: provider.id }), done)}
-                    >
-                      <Trash2 size={14} aria-hidden />
-                    </Button>
+                    <DeleteButton label={`Delete ${provider.name}`} disabled={row.pending} confirm={`Delete ${provider.name}? Every workspace's connection to it is deleted with its tokens.`} onDelete={() => row.run(() => deleteProviderAction({ id: provider.id }), done)} />
                   </div>
                 </Td>
               </tr>

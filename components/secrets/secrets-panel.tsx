@@ -1,16 +1,17 @@
 "use client";
 
-import { History, KeyRound, Pencil, Plus, RefreshCw, Trash2 } from "lucide-react";
+import { History, KeyRound, Pencil, Plus, RefreshCw } from "lucide-react";
 import { useCallback, useEffect, useState } from "react";
 import { formatTime } from "@/components/runs/format";
 import { StateBadge } from "@/components/runs/state-style";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, CardHeader, EmptyState } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { submitWith } from "@/components/ui/form-submit";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { useActionDialog } from "@/components/ui/use-action-dialog";
 import type { ActionResult } from "@/lib/actions/action";
 import { createSecretAction, deleteSecretAction, describeSecretAction, listSecretsAction, replaceSecretAction, secretHistoryAction } from "@/lib/secrets/actions";
@@ -84,9 +85,7 @@ export function SecretsPanel({ owner, initial }: { owner: SecretOwner; initial?:
               <Th>Name</Th>
               <Th>Version</Th>
               <Th>Last changed</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -119,15 +118,7 @@ export function SecretsPanel({ owner, initial }: { owner: SecretOwner; initial?:
                           <Button size="sm" variant="ghost" onClick={() => setOpen({ kind: "describe", secret })} aria-label={`Describe ${secret.name}`}>
                             <Pencil size={14} aria-hidden />
                           </Button>
-                          <Button
-                            size="sm"
-                            variant="ghost"
-                            aria-label={`Delete ${secret.name}`}
-                            disabled={row.pending}
-                            onClick={() => window.confirm(`Delete the secret ${secret.name}? Runs that use it will fail.`) && row.run(() => deleteSecretAction(ref(secret)), () => void reload())}
-                          >
-                            <Trash2 size={14} aria-hidden />
-                          </Button>
+                          <DeleteButton label={`Delete ${secret.name}`} disabled={row.pending} confirm={`Delete the secret ${secret.name}? Runs that use it will fail.`} onDelete={() => row.run(() => deleteSecretAction(ref(secret)), () => void reload())} />
                         </>
                       )}
                     </div>

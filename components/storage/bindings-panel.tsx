@@ -1,11 +1,12 @@
 "use client";
 
-import { Plus, Trash2 } from "lucide-react";
+import { Plus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Badge, Card, CardHeader } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Select, Textarea } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
@@ -89,9 +90,7 @@ export function BindingsPanel({ target, workspaceId, bindings, workflows, canMan
                   <Button size="sm" variant="secondary" disabled={pending} onClick={() => act(() => setBindingEnabledAction({ ...target, bindingId: binding.id, enabled: !binding.enabled }))}>
                     {binding.enabled ? "Disable" : "Enable"}
                   </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Unbind ${binding.workflow}`} disabled={pending} onClick={() => act(() => unbindWorkflowAction({ ...target, bindingId: binding.id }))}>
-                    <Trash2 size={14} aria-hidden />
-                  </Button>
+                  <DeleteButton label={`Unbind ${binding.workflow}`} disabled={pending} onDelete={() => act(() => unbindWorkflowAction({ ...target, bindingId: binding.id }))} />
                 </span>
               )}
             </li>

@@ -1,13 +1,14 @@
 "use client";
 
-import { Download, File, Folder, Trash2 } from "lucide-react";
+import { Download, File, Folder } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { NextPageLink } from "@/components/ui/next-page-link";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { issueSasAction } from "@/lib/storage/actions";
 import type { BlobList, SasKind } from "@/lib/storage/schema";
 import { blobUrl } from "./block-upload";
@@ -73,9 +74,7 @@ export function SpaceBrowser({ target, listing, canDelete }: { target: Target; l
               <Th>Name</Th>
               <Th className="text-right">Size</Th>
               <Th>Modified</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -103,9 +102,7 @@ export function SpaceBrowser({ target, listing, canDelete }: { target: Target; l
                       <Download size={14} aria-hidden />
                     </Button>
                     {canDelete && (
-                      <Button size="sm" variant="ghost" aria-label={`Delete ${blob.name}`} disabled={pending} onClick={() => remove(blob.name)}>
-                        <Trash2 size={14} aria-hidden />
-                      </Button>
+                      <DeleteButton label={`Delete ${blob.name}`} disabled={pending} onDelete={() => remove(blob.name)} />
                     )}
                   </div>
                 </Td>

@@ -8,7 +8,7 @@ import { formatTime } from "@/components/runs/format";
 import { StateBadge } from "@/components/runs/state-style";
 import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/form-error";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import type { ActionResult } from "@/lib/actions/action";
 import { TASK } from "@/lib/apps/task-kinds";
 import { SECRET_TASK } from "@/lib/secrets/task-kinds";
@@ -58,9 +58,7 @@ export function TaskTable({ tasks, showTarget = false, label = "Tasks" }: { task
             <Th>Progress</Th>
             <Th>Attempts</Th>
             <Th>Queued</Th>
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
+            <ActionsTh />
           </tr>
         </thead>
         <tbody>

@@ -1,17 +1,17 @@
 "use client";
 
-import { Trash2, Zap } from "lucide-react";
+import { Zap } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { runPage } from "@/components/runs/api";
 import { formatTime } from "@/components/runs/format";
-import { Button } from "@/components/ui/button";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input, Textarea } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { submitWith } from "@/components/ui/form-submit";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { useActionDialog } from "@/components/ui/use-action-dialog";
 import { createEventTriggerAction, deleteEventTriggerAction, updateEventTriggerAction } from "@/lib/engine/triggers/actions";
 import type { EventTrigger } from "@/lib/engine/triggers/schema";
@@ -65,9 +65,7 @@ export function EventTriggersSection({ workspaceId, workflow, triggers, inputs, 
               <Th>Event</Th>
               <Th>Inputs from the payload</Th>
               <Th>Latest deliveries</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -110,9 +108,7 @@ export function EventTriggersSection({ workspaceId, workflow, triggers, inputs, 
                         <label className="flex items-center gap-1 text-xs">
                           <input type="checkbox" checked={t.enabled} disabled={row.pending} onChange={(e) => row.run(() => updateEventTriggerAction({ ...ref, enabled: e.target.checked }))} /> enabled
                         </label>
-                        <Button size="sm" variant="ghost" aria-label={`Delete the ${t.eventType} trigger`} disabled={row.pending} onClick={() => window.confirm(`Delete this ${t.eventType} trigger?`) && row.run(() => deleteEventTriggerAction(ref))}>
-                          <Trash2 size={14} aria-hidden />
-                        </Button>
+                        <DeleteButton label={`Delete the ${t.eventType} trigger`} disabled={row.pending} confirm={`Delete this ${t.eventType} trigger?`} onDelete={() => row.run(() => deleteEventTriggerAction(ref))} />
                       </div>
                     )}
                   </Td>

@@ -1,13 +1,14 @@
 "use client";
 
-import { CalendarClock, Pause, Pencil, Play, Trash2 } from "lucide-react";
+import { CalendarClock, Pause, Pencil, Play } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { runPage } from "@/components/runs/api";
 import { formatTime } from "@/components/runs/format";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
+import { DeleteButton } from "@/components/ui/delete-button";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { deleteScheduleAction, pauseScheduleAction, resumeScheduleAction } from "@/lib/engine/triggers/actions";
 import type { Schedule } from "@/lib/engine/triggers/schema";
 import type { WorkflowInput } from "@/lib/workflows/model";
@@ -42,9 +43,7 @@ export function SchedulesSection({ workspaceId, workflow, schedules, inputs, may
               <Th>When</Th>
               <Th>Next fire times</Th>
               <Th>Last</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -102,9 +101,7 @@ export function SchedulesSection({ workspaceId, workflow, schedules, inputs, may
                         <Button size="sm" variant="ghost" aria-label={`Edit ${s.name}`} onClick={() => setDialog({ editing: s })}>
                           <Pencil size={14} aria-hidden />
                         </Button>
-                        <Button size="sm" variant="ghost" aria-label={`Delete ${s.name}`} disabled={row.pending} onClick={() => window.confirm(`Delete the schedule ${s.name}? Its runs stay.`) && row.run(() => deleteScheduleAction(ref))}>
-                          <Trash2 size={14} aria-hidden />
-                        </Button>
+                        <DeleteButton label={`Delete ${s.name}`} disabled={row.pending} confirm={`Delete the schedule ${s.name}? Its runs stay.`} onDelete={() => row.run(() => deleteScheduleAction(ref))} />
                       </div>
                     )}
                   </Td>

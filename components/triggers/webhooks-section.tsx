@@ -1,6 +1,6 @@
 "use client";
 
-import { KeyRound, RotateCw, Trash2, Webhook as WebhookIcon } from "lucide-react";
+import { KeyRound, RotateCw, Webhook as WebhookIcon } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -8,11 +8,12 @@ import { formatTime } from "@/components/runs/format";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { DeleteButton } from "@/components/ui/delete-button";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Field, Input, Select } from "@/components/ui/field";
 import { FormError } from "@/components/ui/form-error";
 import { submitWith } from "@/components/ui/form-submit";
-import { Table, Td, Th } from "@/components/ui/table";
+import { ActionsTh, Table, Td, Th } from "@/components/ui/table";
 import { useActionDialog } from "@/components/ui/use-action-dialog";
 import { createWebhookAction, deleteWebhookAction, rotateWebhookAction } from "@/lib/engine/triggers/actions";
 import type { IssuedWebhook, Webhook } from "@/lib/engine/triggers/schema";
@@ -94,9 +95,7 @@ export function WebhooksSection({ workspaceId, workflow, webhooks, inputs, mayMa
               <Th>Name</Th>
               <Th>URL</Th>
               <Th>Last called</Th>
-              <Th>
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh />
             </tr>
           </thead>
           <tbody>
@@ -135,9 +134,7 @@ export function WebhooksSection({ workspaceId, workflow, webhooks, inputs, mayMa
                         <Button size="sm" variant="secondary" disabled={row.pending} onClick={() => window.confirm(`Rotate the secret of ${hook.name}? The old secret stops working.`) && row.run(() => rotateWebhookAction(ref), show)}>
                           <RotateCw size={14} aria-hidden /> Rotate
                         </Button>
-                        <Button size="sm" variant="ghost" aria-label={`Delete ${hook.name}`} disabled={row.pending} onClick={() => window.confirm(`Delete the webhook ${hook.name}? Its URL stops working.`) && row.run(() => deleteWebhookAction(ref))}>
-                          <Trash2 size={14} aria-hidden />
-                        </Button>
+                        <DeleteButton label={`Delete ${hook.name}`} disabled={row.pending} confirm={`Delete the webhook ${hook.name}? Its URL stops working.`} onDelete={() => row.run(() => deleteWebhookAction(ref))} />
                       </div>
                     )}
                   </Td>
