@@ -1,4 +1,4 @@
-import { spawn, type SpawnOptions } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { createStepDir, sandboxed, type SandboxMode } from "@/lib/engine/local/sandbox";
@@ -11,31 +11,31 @@ import { forEachLimited } from "./pool";
  */
 export type Spawner = { label: string; spawnOnce: () => Promise<void> };
 
-function spawnToEnd(file: string, args: string[], options: SpawnOptions): Promise<void> {
+function spawnToEnd(start: () => ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    const child = start();
     let stdout = "";
     child.stdout!.setEncoding("utf8").on("data", (text: string) => (stdout += text));
     child.stderr!.resume();
     child.once("error", reject);
-    child.once("close", (code) => (code === 0 && stdout === "42\n" ? resolve() : reject(new Error(`${file} exited with ${code}, printing ${JSON.stringify(stdout)}`))));
+    child.once("close", (code) => (code === 0 && stdout === "42\n" ? resolve() : reject(new Error(`${child.spawnfile} exited with ${code}, printing ${JSON.stringify(stdout)}`))));
   });
 }
 
 /** `argv` spawned directly. */
 export function bareSpawner(argv: string[]): Spawner {
-  return { label: "bare", spawnOnce: () => spawnToEnd(argv[0], argv.slice(1), {}) };
+  return { label: "bare", spawnOnce: () => spawnToEnd(() => spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] })) };
 }
 
 /** `argv` spawned through the engine's sandbox command line, in one step directory made as the engine makes it. */
 export function sandboxSpawner(argv: string[]): Spawner & { mode: SandboxMode; close: () => void } {
   const runId = `bench-floor-${process.pid}`;
   const dir = createStepDir(runId, 1, 1);
-  const command = sandboxed(argv, {}, dir, {}, []);
+  const command = sandboxed(argv, {}, dir, []);
   return {
     label: command.mode,
     mode: command.mode,
-    spawnOnce: () => spawnToEnd(command.file, command.args, command.options),
+    spawnOnce: () => spawnToEnd(() => command.start(false)),
     close: () => rmSync(path.dirname(dir.root), { recursive: true, force: true }),
   };
 }

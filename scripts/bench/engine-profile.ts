@@ -40,9 +40,12 @@ const BURST = Number(process.env.PROFILE_BURST ?? 200);
 const STARTS = 20;
 
 type Query = { start: number; end: number; statement: string };
-type Spawned = { start: number; returned: number; exit?: number; close?: number };
+/** a step's process from its start (a spawn, or a warm sandbox given its command) to its end */
+type Spawned = { start: number; returned: number; exit?: number; close?: number; warm: boolean };
 const queries: Query[] = [];
 const spawns: Spawned[] = [];
+/** every spawn() call, warm sandboxes' included, and how long it blocked the event loop */
+const forks: { start: number; ms: number }[] = [];
 
 /** "insert run_logs", "update run_steps", "with jobs" (the claim)…: what a round trip did, without its values. */
 function statementOf(text: string): string {
@@ -69,13 +72,27 @@ function instrument() {
     return result;
   } as typeof pg.Client.prototype.query;
   const spawn = childProcess.spawn;
-  childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
-    const record: Spawned = { start: performance.now(), returned: 0 };
-    const child = spawn(...args);
-    record.returned = performance.now();
+  const follow = (record: Spawned, child: childProcess.ChildProcess) => {
     spawns.push(record);
     child.once("exit", () => (record.exit = performance.now()));
     child.once("close", () => (record.close = performance.now()));
+  };
+  childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
+    const start = performance.now();
+    const child = spawn(...args);
+    const returned = performance.now();
+    forks.push({ start, ms: returned - start });
+    const control = child.stdio[3] as { end: (...a: unknown[]) => unknown } | null | undefined;
+    if (!control) follow({ start, returned, warm: false }, child);
+    else {
+      // a warm sandbox (lib/engine/local/warm-sandboxes.ts): its step starts when its command is written
+      const end = control.end.bind(control);
+      control.end = (...a: unknown[]) => {
+        const now = performance.now();
+        follow({ start: now, returned: now, warm: true }, child);
+        return end(...a);
+      };
+    }
     return child;
   }) as typeof spawn;
   syncBuiltinESMExports();
@@ -153,7 +170,7 @@ async function main() {
     console.log(`${SEQ_STEPS}-step chain × ${REPEATS} (${process.env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}), ${ms(stepMs)} per step in all (the same commands spawned in turn: ${ms(floorStepMs)}, ${(stepMs / floorStepMs).toFixed(2)}×); medians per step:`);
     console.log(`  process end → its result and the next step's claim committed   ${ms(median(gaps.finish))}`);
     console.log(`  commit → the next process spawned (load, scope, step dir, sandbox)  ${ms(median(gaps.prepare))}`);
-    console.log(`  spawn() call (fork and exec, blocking the event loop)             ${ms(median(gaps.fork))}`);
+    console.log(`  spawn() call (fork and exec, blocking the event loop)             ${ms(median(gaps.fork))} (${chain.filter((c) => c.warm).length} of ${chain.length} steps started in a warm sandbox)`);
     console.log(`  process running, until its exit                                  ${ms(median(gaps.process))}`);
     console.log(`  exit → its pipes closed                                           ${ms(median(gaps.pipes))}`);
     console.log(`  between two processes: ${median(gaps.trips)} round trips, ${ms(median(gaps.sql))} waiting on SQL`);
@@ -169,11 +186,10 @@ async function main() {
     sandbox.close();
     const fanCpu = process.cpuUsage();
     const fanFrom = performance.now();
-    const fanSpawn = spawns.length;
     await waitFor((await api.startRun("fanout100")).id, 500);
     const fanTo = performance.now();
     const fanCpuMs = cpuMs(process.cpuUsage(fanCpu)) / FAN_STEPS;
-    const blocked = sum(spawns.slice(fanSpawn).map((s) => s.returned - s.start)) / FAN_STEPS;
+    const blocked = sum(forks.filter((f) => f.start >= fanFrom && f.start < fanTo).map((f) => f.ms)) / FAN_STEPS;
     const perParallel = roundTrips(fanFrom, fanTo, FAN_STEPS);
     console.log(`${FAN_STEPS} parallel steps, ${worker.concurrency} at a time: ${ms(fanTo - fanFrom)} (the same commands spawned from this process: ${ms(floorMs)})`);
     console.log(`  this process's CPU per step ${ms(fanCpuMs)} (${ms(blocked)} of it in spawn()), per spawn of the floor ${ms(floorCpuMs)}`);

@@ -13,7 +13,8 @@ import { levelPlan, readsOutputsOf } from "./plan";
 import { runProcess, type ProcessResult } from "./process";
 import { durationMs, retryDelay, type FailureKind } from "./retry";
 import { exitVariables } from "./exit-handler";
-import { createStepDir, hostPath, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
+import { createStepDir, hostPath, limitArgs, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
+import { takeWarmSandbox } from "./warm-sandboxes";
 import { submitChildRun } from "./submit";
 import { expandMap, createLevel, finishStep, scheduleRetry, stepDefinition, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
 import { asText, graphInputValues, isSecretRef, renderText, resolveSource, typedInput, typedOutput, ValueError, type Scope } from "./values";
@@ -139,9 +140,7 @@ async function runAttempt(rt: StepRuntime, run: RunRow, row: StepRow, step: Step
             : { state: "failed", exitCode: result.status ?? null, error: result.error ?? null };
       return { outcome, failure: result.timedOut || result.status === undefined ? "error" : "failure", logs: await log.drain() };
     }
-    const dir = createStepDir(run.id, row.id, row.attempt);
-    try {
-      const result = await runCommand(step, scope, env, dir, log, timeoutMs, rt.signal);
+    return await runCommand(step, scope, env, { runId: run.id, stepId: row.id, attempt: row.attempt }, log, timeoutMs, rt.signal, async (result, dir): Promise<Attempt> => {
       const logs = await log.drain();
       if (result.cancelled) return { outcome: { state: "cancelled", error: "Cancelled." }, logs };
       if (result.timedOut) return { outcome: { state: "timed_out", exitCode: result.exitCode, error: `Timed out after ${step.timeout}.` }, failure: "error", logs };
@@ -152,9 +151,7 @@ async function runAttempt(rt: StepRuntime, run: RunRow, row: StepRow, step: Step
       }
       const outputs = mask(readOutputs(step.outputs, dir, log.stdout, result)) as Record<string, unknown>;
       return { outcome: { state: "succeeded", outputs, exitCode: 0 }, logs };
-    } finally {
-      removeStepDir(dir);
-    }
+    });
   } catch (error) {
     if (error instanceof ValueError || error instanceof SandboxUnavailable) {
       log.system(error.message);
@@ -173,9 +170,23 @@ function hostCommand(argv: string[], log: LogWriter): string[] {
   return ["python3", ...argv.slice(1)];
 }
 
-async function runCommand(step: Step, scope: Scope, env: Record<string, string>, dir: StepDir, log: LogWriter, timeoutMs: number | undefined, signal: AbortSignal): Promise<ProcessResult> {
+/**
+ * Runs a container or script step's process in a sandbox of its own (a warm one when one fits),
+ * then `use`s its result while its directory is there to read outputs from.
+ */
+async function runCommand<T>(
+  step: Step,
+  scope: Scope,
+  env: Record<string, string>,
+  attempt: { runId: string; stepId: number; attempt: number },
+  log: LogWriter,
+  timeoutMs: number | undefined,
+  signal: AbortSignal,
+  use: (result: ProcessResult, dir: StepDir) => Promise<T>,
+): Promise<T> {
   const mode = sandboxMode();
   const fileOutputs = step.outputs.flatMap((o) => (o.source.from === "file" ? [renderText(o.source.path, scope)] : []));
+  const outputPaths = fileOutputs.filter((p) => p.startsWith("/"));
   let argv: string[];
   let stdin: string | undefined;
   if (step.kind === "container") {
@@ -192,10 +203,16 @@ async function runCommand(step: Step, scope: Scope, env: Record<string, string>,
   }
   const resources = step.kind === "container" ? step.container.resources : step.kind === "script" ? step.script.resources : undefined;
   const cores = parseCpu(resources?.cpu);
-  const limits = { memoryBytes: parseMemory(resources?.memory), cpuSeconds: cores && timeoutMs ? Math.ceil((cores * timeoutMs) / 1000) : undefined };
-  const command = sandboxed(argv, env, dir, limits, fileOutputs.filter((p) => p.startsWith("/")));
-  if (stdin !== undefined && mode === "host") stdin = fileOutputs.filter((p) => p.startsWith("/")).reduce((text, p) => text.split(p).join(hostPath(dir, p)), stdin);
-  return runProcess(command, log, timeoutMs, signal, stdin);
+  const limited = [...limitArgs({ memoryBytes: parseMemory(resources?.memory), cpuSeconds: cores && timeoutMs ? Math.ceil((cores * timeoutMs) / 1000) : undefined }), ...argv];
+  const warm = mode === "bwrap" ? takeWarmSandbox(limited, env, outputPaths) : undefined;
+  const dir = warm?.dir ?? createStepDir(attempt.runId, attempt.stepId, attempt.attempt);
+  try {
+    const command = warm?.command ?? sandboxed(limited, env, dir, outputPaths);
+    if (stdin !== undefined && mode === "host") stdin = outputPaths.reduce((text, p) => text.split(p).join(hostPath(dir, p)), stdin);
+    return await use(await runProcess(command, log, timeoutMs, signal, stdin), dir);
+  } finally {
+    removeStepDir(dir);
+  }
 }
 
 const MAX_OUTPUT_BYTES = 1024 * 1024;

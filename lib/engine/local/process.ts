@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import type { LogWriter } from "./log-writer";
 import type { SandboxedCommand } from "./sandbox";
 
@@ -15,7 +14,7 @@ export function runProcess(command: SandboxedCommand, log: LogWriter, timeoutMs:
     let timedOut = false;
     let cancelled = false;
     let settled = false;
-    const child = spawn(command.file, command.args, { ...command.options, stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = command.start(stdin !== undefined);
     const killGroup = (sig: NodeJS.Signals) => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       try {
@@ -34,6 +33,8 @@ export function runProcess(command: SandboxedCommand, log: LogWriter, timeoutMs:
     else signal.addEventListener("abort", onAbort, { once: true });
     child.stdout!.setEncoding("utf8").on("data", (text: string) => log.write("stdout", text));
     child.stderr!.setEncoding("utf8").on("data", (text: string) => log.write("stderr", text));
+    // a process may end without reading its input
+    child.stdin?.on("error", () => undefined);
     if (stdin !== undefined) child.stdin!.end(stdin);
     const finish = (result: Omit<ProcessResult, "timedOut" | "cancelled">) => {
       if (settled) return;

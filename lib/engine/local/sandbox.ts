@@ -1,4 +1,4 @@
-import { execFileSync, type SpawnOptions } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import os from "node:os";
@@ -84,7 +84,11 @@ export function stepsRoot() {
 }
 
 export function createStepDir(runId: string, stepId: number, attempt: number): StepDir {
-  const root = path.join(stepsRoot(), runId, `${stepId}-${attempt}`);
+  return stepDirAt(path.join(stepsRoot(), runId, `${stepId}-${attempt}`));
+}
+
+/** A fresh step directory at `root` (whatever was there is removed). */
+export function stepDirAt(root: string): StepDir {
   rmSync(root, { recursive: true, force: true });
   const dir: StepDir = { root, work: path.join(root, "work"), tmp: path.join(root, "tmp"), files: path.join(root, "files") };
   mkdirSync(stepsRoot(), { recursive: true, mode: 0o711 });
@@ -109,45 +113,64 @@ export function hostPath(dir: StepDir, sandboxPath: string): string {
 
 export type Limits = { memoryBytes?: number; cpuSeconds?: number };
 
-export type SandboxedCommand = { file: string; args: string[]; options: SpawnOptions; mode: SandboxMode };
+/** A step's process, ready to start: `start` spawns it (or wakes a warm sandbox) with stdin piped or not. */
+export type SandboxedCommand = { mode: SandboxMode; start: (withStdin: boolean) => ChildProcess };
+
+const spawnWith = ({ file, args, options }: Invocation) => (withStdin: boolean) =>
+  spawn(file, args, { ...options, stdio: [withStdin ? "pipe" : "ignore", "pipe", "pipe"] });
+
+/** The user a step's process runs as: `nobody` when Sluice runs as root. */
+export const stepUser = (): { uid?: number; gid?: number } => (runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {});
+
+/** What a bubblewrap sandbox is made of here; a warm sandbox made under other settings is not used. */
+export const sandboxSignature = () => `${bwrap()}|${stepNetwork()}`;
+
+export type Invocation = { file: string; args: string[]; options: SpawnOptions };
+
+/** `command` in a bubblewrap sandbox over `dir`, with the environment the step's definition gives it. */
+export function bwrapInvocation(dir: StepDir, binds: string[], env: Record<string, string>, command: string[]): Invocation {
+  const args = [
+    "--ro-bind", "/usr", "/usr",
+    ...["bin", "lib", "lib64", "sbin"].flatMap((link) => (existsSync(`/${link}`) ? ["--ro-bind", `/${link}`, `/${link}`] : [])),
+    "--ro-bind", "/etc", "/etc",
+    "--proc", "/proc",
+    "--dev", "/dev",
+    "--bind", dir.tmp, "/tmp",
+    "--bind", dir.work, "/work",
+    ...binds,
+    "--chdir", "/work",
+    "--unshare-all",
+    ...(stepNetwork() === "host" ? ["--share-net"] : []),
+    "--die-with-parent",
+    "--new-session",
+    "--clearenv",
+    ...Object.entries({ ...env, ...sandboxEnv() }).flatMap(([name, value]) => ["--setenv", name, value]),
+    "--",
+    ...command,
+  ];
+  return { file: bwrap()!, args, options: { ...stepUser(), cwd: dir.work, env: {} as NodeJS.ProcessEnv, detached: true } };
+}
+
+/** The variables Sluice sets in every sandboxed step, over whatever its definition gives. */
+export const sandboxEnv = () => ({ PATH: SYSTEM_PATH, HOME: "/work", TMPDIR: "/tmp" });
+
+/** Directories outside /tmp and /work that a step writes outputs to, bound into its sandbox. */
+function outputBinds(dir: StepDir, outputPaths: string[]): string[] {
+  return outputDirs(outputPaths).flatMap((dirPath) => {
+    const host = hostPath(dir, dirPath);
+    mkdirSync(host, { recursive: true });
+    if (runsAsRoot()) chownTree(dir.files, host);
+    return ["--bind", host, dirPath];
+  });
+}
 
 /**
- * The process to spawn for `argv`. In host mode `outputPaths` (absolute paths the step writes and
+ * The process to spawn for `argv` (with its resource limits, `limitArgs`). In host mode `outputPaths` (absolute paths the step writes and
  * Sluice reads back) are rewritten to their place in the step's directory, wherever argv names them.
  */
-export function sandboxed(argv: string[], env: Record<string, string>, dir: StepDir, limits: Limits, outputPaths: string[]): SandboxedCommand {
+export function sandboxed(argv: string[], env: Record<string, string>, dir: StepDir, outputPaths: string[]): SandboxedCommand {
   const mode = sandboxMode();
-  const limited = limitArgs(limits);
-  const user = runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {};
-  if (mode === "bwrap") {
-    const binds = outputDirs(outputPaths).flatMap((dirPath) => {
-      const host = hostPath(dir, dirPath);
-      mkdirSync(host, { recursive: true });
-      if (runsAsRoot()) chownTree(dir.files, host);
-      return ["--bind", host, dirPath];
-    });
-    const args = [
-      "--ro-bind", "/usr", "/usr",
-      ...["bin", "lib", "lib64", "sbin"].flatMap((link) => (existsSync(`/${link}`) ? ["--ro-bind", `/${link}`, `/${link}`] : [])),
-      "--ro-bind", "/etc", "/etc",
-      "--proc", "/proc",
-      "--dev", "/dev",
-      "--bind", dir.tmp, "/tmp",
-      "--bind", dir.work, "/work",
-      ...binds,
-      "--chdir", "/work",
-      "--unshare-all",
-      ...(stepNetwork() === "host" ? ["--share-net"] : []),
-      "--die-with-parent",
-      "--new-session",
-      "--clearenv",
-      ...Object.entries({ ...env, PATH: SYSTEM_PATH, HOME: "/work", TMPDIR: "/tmp" }).flatMap(([name, value]) => ["--setenv", name, value]),
-      "--",
-      ...limited,
-      ...argv,
-    ];
-    return { file: bwrap()!, args, mode, options: { ...user, cwd: dir.work, env: {} as NodeJS.ProcessEnv, detached: true } };
-  }
+  if (mode === "bwrap") return { mode, start: spawnWith(bwrapInvocation(dir, outputBinds(dir, outputPaths), env, argv)) };
   const mapped = argv.map((arg) => outputPaths.reduce((text, p) => text.split(p).join(hostPath(dir, p)), arg));
   for (const p of outputPaths) {
     const host = path.dirname(hostPath(dir, p));
@@ -155,14 +178,13 @@ export function sandboxed(argv: string[], env: Record<string, string>, dir: Step
     if (runsAsRoot()) chownTree(dir.files, host);
   }
   const isolateNetwork = stepNetwork() === "none" && find("unshare") && unprivilegedNamespaces();
-  const command = [...(isolateNetwork ? [find("unshare")!, "--user", "--map-root-user", "--net", "--"] : []), ...limited, ...mapped];
-  return {
-    file: command[0],
-    args: command.slice(1),
-    mode,
-    options: { ...user, cwd: dir.work, env: { ...env, PATH: SYSTEM_PATH, HOME: dir.work, TMPDIR: dir.tmp } as unknown as NodeJS.ProcessEnv, detached: true },
-  };
+  const command = [...(isolateNetwork ? [find("unshare")!, "--user", "--map-root-user", "--net", "--"] : []), ...mapped];
+  const hostEnv = { ...env, PATH: SYSTEM_PATH, HOME: dir.work, TMPDIR: dir.tmp } as unknown as NodeJS.ProcessEnv;
+  return { mode, start: spawnWith({ file: command[0], args: command.slice(1), options: { ...stepUser(), cwd: dir.work, env: hostEnv, detached: true } }) };
 }
+
+/** Whether a step writing `outputPaths` needs directories of its own mounted in its sandbox. */
+export const needsOutputBinds = (outputPaths: string[]) => outputDirs(outputPaths).length > 0;
 
 /** The directories that hold absolute output paths outside /tmp and /work (bound into the sandbox). */
 function outputDirs(outputPaths: string[]): string[] {
@@ -179,7 +201,8 @@ function chownTree(base: string, leaf: string) {
   }
 }
 
-function limitArgs(limits: Limits): string[] {
+/** `prlimit` and its options for `limits`, to put before a command (nothing without limits or prlimit). */
+export function limitArgs(limits: Limits): string[] {
   const prlimit = find("prlimit");
   if (!prlimit || (!limits.memoryBytes && !limits.cpuSeconds)) return [];
   return [prlimit, ...(limits.memoryBytes ? [`--as=${limits.memoryBytes}`] : []), ...(limits.cpuSeconds ? [`--cpu=${limits.cpuSeconds}`] : []), "--"];

@@ -9,6 +9,7 @@ import type { WorkflowSpec } from "@/lib/workflows/model";
 import { executeStepJob, type StepRuntime } from "./execute";
 import { claim, LEASE_MS, listenForWakes, nextDueAt, renewLeases, type Job } from "./queue";
 import { onCancel, onWake, wakeWorkers } from "./signals";
+import { keepSandboxesWarm } from "./warm-sandboxes";
 
 /** A transaction PostgreSQL rolled back to break a deadlock, or a serialization failure: running it again is the fix. */
 const TRANSACTION_ATTEMPTS = 3;
@@ -72,6 +73,7 @@ export class LocalWorker {
     this.cleanups.push(onWake(kick));
     this.cleanups.push(await listenForWakes(kick));
     this.cleanups.push(onCancel((runIds) => this.abortRuns(runIds)));
+    this.cleanups.push(keepSandboxesWarm());
     this.cleanups.push(await this.listenForCancels());
     const heartbeat = setInterval(() => void this.heartbeat().catch((error) => log().error({ err: error }, "worker heartbeat failed")), Math.min(5_000, LEASE_MS / 3));
     this.cleanups.push(() => clearInterval(heartbeat));
