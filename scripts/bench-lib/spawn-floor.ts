@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { createStepDir, sandboxed, type SandboxMode } from "@/lib/engine/local/sandbox";
+import { createStepDir, sandboxed, type SandboxMode, type StepProcess } from "@/lib/engine/local/sandbox";
 import { forEachLimited } from "./pool";
 
 /**
@@ -11,20 +11,20 @@ import { forEachLimited } from "./pool";
  */
 export type Spawner = { label: string; spawnOnce: () => Promise<void> };
 
-function spawnToEnd(start: () => ChildProcess): Promise<void> {
+function spawnToEnd(label: string, start: () => StepProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = start();
     let stdout = "";
     child.stdout!.setEncoding("utf8").on("data", (text: string) => (stdout += text));
     child.stderr!.resume();
     child.once("error", reject);
-    child.once("close", (code) => (code === 0 && stdout === "42\n" ? resolve() : reject(new Error(`${child.spawnfile} exited with ${code}, printing ${JSON.stringify(stdout)}`))));
+    child.once("close", (code) => (code === 0 && stdout === "42\n" ? resolve() : reject(new Error(`${label} exited with ${code}, printing ${JSON.stringify(stdout)}`))));
   });
 }
 
 /** `argv` spawned directly. */
 export function bareSpawner(argv: string[]): Spawner {
-  return { label: "bare", spawnOnce: () => spawnToEnd(() => spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] })) };
+  return { label: "bare", spawnOnce: () => spawnToEnd(argv[0], () => spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] })) };
 }
 
 /** `argv` spawned through the engine's sandbox command line, in one step directory made as the engine makes it. */
@@ -35,7 +35,7 @@ export function sandboxSpawner(argv: string[]): Spawner & { mode: SandboxMode; c
   return {
     label: command.mode,
     mode: command.mode,
-    spawnOnce: () => spawnToEnd(() => command.start(false)),
+    spawnOnce: () => spawnToEnd(command.mode, () => command.start(false)),
     close: () => rmSync(path.dirname(dir.root), { recursive: true, force: true }),
   };
 }

@@ -23,6 +23,7 @@ import childProcess from "node:child_process";
 import { syncBuiltinESMExports } from "node:module";
 import pg from "pg";
 import { disconnect } from "@/db/client";
+import { KeptProcess } from "@/lib/engine/local/sandbox-keeper";
 import { LocalWorker } from "@/lib/engine/local/worker";
 import { startRun } from "@/lib/engine/runs/service";
 import { findTenant, operatorPrincipal } from "@/lib/tenants/service";
@@ -44,7 +45,7 @@ type Query = { start: number; end: number; statement: string };
 type Spawned = { start: number; returned: number; exit?: number; close?: number; warm: boolean };
 const queries: Query[] = [];
 const spawns: Spawned[] = [];
-/** every spawn() call, warm sandboxes' included, and how long it blocked the event loop */
+/** every spawn() call of this process (the sandbox keeper spawns warm sandboxes), and how long it blocked the event loop */
 const forks: { start: number; ms: number }[] = [];
 
 /** "insert run_logs", "update run_steps", "with jobs" (the claim)…: what a round trip did, without its values. */
@@ -72,7 +73,7 @@ function instrument() {
     return result;
   } as typeof pg.Client.prototype.query;
   const spawn = childProcess.spawn;
-  const follow = (record: Spawned, child: childProcess.ChildProcess) => {
+  const follow = (record: Spawned, child: { once: (event: "exit" | "close", listener: () => void) => unknown }) => {
     spawns.push(record);
     child.once("exit", () => (record.exit = performance.now()));
     child.once("close", () => (record.close = performance.now()));
@@ -82,20 +83,17 @@ function instrument() {
     const child = spawn(...args);
     const returned = performance.now();
     forks.push({ start, ms: returned - start });
-    const control = child.stdio[3] as { end: (...a: unknown[]) => unknown } | null | undefined;
-    if (!control) follow({ start, returned, warm: false }, child);
-    else {
-      // a warm sandbox (lib/engine/local/warm-sandboxes.ts): its step starts when its command is written
-      const end = control.end.bind(control);
-      control.end = (...a: unknown[]) => {
-        const now = performance.now();
-        follow({ start: now, returned: now, warm: true }, child);
-        return end(...a);
-      };
-    }
+    follow({ start, returned, warm: false }, child);
     return child;
   }) as typeof spawn;
   syncBuiltinESMExports();
+  // a warm sandbox (lib/engine/local/warm-sandboxes.ts) was spawned by the sandbox keeper: its step starts when it is used
+  const use = KeptProcess.prototype.use;
+  KeptProcess.prototype.use = function (this: KeptProcess) {
+    const now = performance.now();
+    follow({ start: now, returned: now, warm: true }, this);
+    return use.call(this);
+  };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);

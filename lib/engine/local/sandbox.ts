@@ -1,8 +1,9 @@
-import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { execFileSync, spawn, type SpawnOptions } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { Readable, Writable } from "node:stream";
 import { log } from "@/lib/log/logger";
 
 /**
@@ -113,8 +114,21 @@ export function hostPath(dir: StepDir, sandboxPath: string): string {
 
 export type Limits = { memoryBytes?: number; cpuSeconds?: number };
 
+/** What Sluice needs of a step's process: a child it spawned, or one a sandbox keeper spawned for it. */
+export interface StepProcess {
+  readonly pid?: number;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  once(event: "error", listener: (error: Error) => void): this;
+  once(event: "close", listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+}
+
 /** A step's process, ready to start: `start` spawns it (or wakes a warm sandbox) with stdin piped or not. */
-export type SandboxedCommand = { mode: SandboxMode; start: (withStdin: boolean) => ChildProcess };
+export type SandboxedCommand = { mode: SandboxMode; start: (withStdin: boolean) => StepProcess };
 
 const spawnWith = ({ file, args, options }: Invocation) => (withStdin: boolean) =>
   spawn(file, args, { ...options, stdio: [withStdin ? "pipe" : "ignore", "pipe", "pipe"] });

@@ -1,15 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { log } from "@/lib/log/logger";
+import { startKeeper, type Keeper, type KeptProcess } from "./sandbox-keeper";
 import { bwrapInvocation, needsOutputBinds, removeStepDir, sandboxEnv, sandboxMode, sandboxSignature, stepDirAt, stepsRoot, type SandboxedCommand, type StepDir } from "./sandbox";
 
 /**
  * Bubblewrap sandboxes started before the steps that use them. Making a sandbox's namespaces and
  * mounts costs several milliseconds a spawn (8 ms against 2 ms for a bare `sh`, measured here); a
- * warm sandbox has paid that while the worker waited on something else, and sits as a shell reading
- * its step's command from a socket (fd 3): its step then starts in about the time of a bare spawn.
- * Each is used by one step, then removed like any step's sandbox.
+ * warm sandbox has paid that ahead of its step, and sits as a shell reading its step's command from
+ * a socket (fd 3): its step then starts in about the time of a bare spawn. The sandbox keeper
+ * (sandbox-keeper.ts) spawns them, off the worker's event loop. Each is used by one step, then
+ * removed like any step's sandbox.
  *
  * The shell reads a line count, then that many lines — a script of `export NAME='value'` lines and
  * one `exec` of the step's argv, every word single-quoted — closes fd 3 and runs it: the step's
@@ -30,12 +31,14 @@ const SHIM = [
 const MAX_SCRIPT_BYTES = 16 * 1024;
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-type Warm = { dir: StepDir; child: ChildProcess; signature: string };
+type Warm = { dir: StepDir; process: KeptProcess; signature: string };
 
 const pool: Warm[] = [];
+let starting = 0;
 let holders = 0;
 let wanted = 0;
-/** set when a warm sandbox died before it was used: this host cannot keep them, so none are started */
+let keeper: Keeper | undefined;
+/** set when a warm sandbox or the keeper died unasked: this host cannot keep them, so none are started */
 let broken = false;
 
 const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
@@ -51,21 +54,31 @@ export function launchScript(argv: string[], env: Record<string, string>): strin
   return `${script.split("\n").length - 1}\n${script}`;
 }
 
-function startWarm(): Warm {
+function startWarm(with_: Keeper) {
   const dir = stepDirAt(path.join(stepsRoot(), "warm", randomUUID()));
-  const { file, args, options } = bwrapInvocation(dir, [], {}, ["sh", "-c", SHIM]);
-  const child = spawn(file, args, { ...options, stdio: ["pipe", "pipe", "pipe", "pipe"] });
-  const warm: Warm = { dir, child, signature: sandboxSignature() };
-  const discard = () => {
-    const at = pool.indexOf(warm);
-    if (at < 0) return false;
-    pool.splice(at, 1);
-    removeStepDir(dir);
-    return true;
-  };
-  child.once("error", (error) => discard() && disable(error));
-  child.once("exit", (code) => discard() && holders > 0 && disable(new Error(`a warm sandbox exited with ${code} before it was used`)));
-  return warm;
+  const warm: Warm = { dir, process: with_.start(bwrapInvocation(dir, [], {}, ["sh", "-c", SHIM])), signature: sandboxSignature() };
+  starting += 1;
+  let ready = false;
+  warm.process.once("ready", () => {
+    ready = true;
+    starting -= 1;
+    if (wanted > 0 && !broken) pool.push(warm);
+    else discard(warm);
+  });
+  warm.process.once("exit", (code: number | null, signal: string | null) => {
+    if (!ready) starting -= 1;
+    const idle = pool.indexOf(warm);
+    if (idle >= 0) pool.splice(idle, 1);
+    // one that never became ready, or exited while waiting, was not used: its directory is ours to remove
+    if (!ready || idle >= 0) removeStepDir(dir);
+    if ((!ready || idle >= 0) && wanted > 0) disable(new Error(`a warm sandbox exited (${code ?? signal}) before it was used`));
+  });
+  warm.process.once("error", () => undefined);
+}
+
+function discard(warm: Warm) {
+  warm.process.kill("SIGKILL");
+  removeStepDir(warm.dir);
 }
 
 function disable(error: Error) {
@@ -76,24 +89,18 @@ function disable(error: Error) {
 }
 
 function refill() {
-  if (broken) return;
+  if (broken || wanted === 0) return;
   try {
     if (sandboxMode() !== "bwrap") return;
   } catch {
     return;
   }
-  while (pool.length < wanted && !broken) pool.push(startWarm());
+  keeper ??= startKeeper(disable);
+  while (pool.length + starting < wanted && !broken) startWarm(keeper);
 }
 
 function drain() {
-  for (const warm of pool.splice(0)) {
-    try {
-      process.kill(-warm.child.pid!, "SIGKILL");
-    } catch {
-      warm.child.kill("SIGKILL");
-    }
-    removeStepDir(warm.dir);
-  }
+  for (const warm of pool.splice(0)) discard(warm);
 }
 
 /** Keeps `count` sandboxes warm (SLUICE_WARM_SANDBOXES, default 4; 0 for none) until the returned stop is called. */
@@ -106,6 +113,8 @@ export function keepSandboxesWarm(count = Number(process.env.SLUICE_WARM_SANDBOX
     if (holders > 0) return;
     wanted = 0;
     drain();
+    keeper?.stop();
+    keeper = undefined;
   };
 }
 
@@ -120,19 +129,18 @@ export function takeWarmSandbox(argv: string[], env: Record<string, string>, out
   if (script === undefined) return undefined;
   if (pool.some((candidate) => candidate.signature !== sandboxSignature())) drain();
   const warm = pool.shift();
-  setImmediate(refill);
-  if (!warm) return undefined;
-  const { child } = warm;
+  refill();
+  if (!warm || !warm.process.running) return undefined;
+  const started = warm.process;
   return {
     dir: warm.dir,
     command: {
       mode: "bwrap",
       start: (withStdin) => {
-        const control = child.stdio[3] as NodeJS.WritableStream & NodeJS.EventEmitter;
-        control.on("error", () => undefined);
-        control.end(script);
-        if (!withStdin) child.stdin!.end();
-        return child;
+        started.control!.on("error", () => undefined);
+        started.control!.end(script);
+        if (!withStdin) started.stdin!.end();
+        return started.use();
       },
     },
   };
