@@ -259,12 +259,14 @@ async function note(tx: Tx, run: RunRow, row: StepRow, text: string) {
 }
 
 /**
- * Runs a `step` job. `preStarted`: this worker claimed it in the transaction that made it ready
- * (its row already says running); otherwise it came from the queue, and a row that says running
- * means the worker that had it stopped: that attempt is lost, and the retry policy decides.
+ * Runs a `step` job. `claimed`: this worker claimed it in the transaction that made it ready (its
+ * row already says running; the rows are as that transaction left them); otherwise it came from
+ * the queue, and a row that says running means the worker that had it stopped: that attempt is
+ * lost, and the retry policy decides.
  */
-export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: number, preStarted: boolean): Promise<void> {
-  const loaded = await load(stepId);
+export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: number, claimed?: Loaded): Promise<void> {
+  const preStarted = claimed !== undefined;
+  const loaded = claimed ?? (await load(stepId));
   if (!loaded) {
     await rt.transact(async (ctx) => void (await ctx.tx.delete(jobs).where(eq(jobs.id, jobId))));
     return;

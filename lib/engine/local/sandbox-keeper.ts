@@ -30,6 +30,9 @@ process.on("message", (m) => {
   child.once("exit", (code, signal) => send({ kind: "exit", id: m.id, code, signal }));
 });
 process.on("disconnect", () => process.exit(0));
+// and should the channel's end be missed, a keeper whose worker is gone (it was re-parented) ends
+const worker = process.ppid;
+setInterval(() => process.ppid !== worker && process.exit(0), 1000);
 `;
 
 type Message = { kind: "started"; id: number; pid: number } | { kind: "io"; id: number; fd: 0 | 1 | 2 | 3 } | { kind: "exit"; id: number; code: number | null; signal: NodeJS.Signals | null; error?: string };

@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { fromJsonRow } from "@/db/rows";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
 import { TERMINAL_RUN_STATES } from "@/lib/engine/runs/schema";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
@@ -19,8 +20,8 @@ export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type RunRow = typeof runs.$inferSelect;
 export type StepRow = typeof runSteps.$inferSelect;
 
-/** A step this worker claimed in the transaction and starts right after the commit. */
-export type Started = { jobId: number; stepId: number; runId: string };
+/** A step this worker claimed in the transaction and starts right after the commit, with its rows as the transaction left them. */
+export type Started = { jobId: number; stepId: number; runId: string; loaded: { run: RunRow; row: StepRow } };
 
 export type Ctx = {
   tx: Tx;
@@ -57,21 +58,34 @@ function passes(state: StepState, step: Step) {
  * Queues steps that became ready: this worker claims what it can take now (only while it has free
  * capacity — so under load ready steps go through the queue, where tenants take turns), the queue the rest.
  */
-async function makeReady(ctx: Ctx, run: Pick<RunRow, "id" | "tenantId">, ids: number[]) {
+async function makeReady(ctx: Ctx, run: RunRow, ids: number[]) {
   if (ids.length === 0) return;
   const mine = ids.filter(() => ctx.take());
   const others = ids.filter((id) => !mine.includes(id));
-  if (mine.length > 0) {
-    await ctx.tx
-      .update(runSteps)
-      .set({ state: "running", attempt: sql`${runSteps.attempt} + 1`, startedAt: sql`coalesce(${runSteps.startedAt}, clock_timestamp())`, attemptStartedAt: sql`clock_timestamp()` })
-      .where(inArray(runSteps.id, mine));
-    const claimed = await enqueue(ctx.tx, mine.map((id) => ({ kind: "step", tenantKey: run.tenantId, payload: { stepId: id, runId: run.id } })), ctx.worker);
-    for (const job of claimed) ctx.started.push({ jobId: job.id, stepId: Number(job.payload.stepId), runId: run.id });
+  const running =
+    mine.length > 0
+      ? await ctx.tx
+          .update(runSteps)
+          .set({ state: "running", attempt: sql`${runSteps.attempt} + 1`, startedAt: sql`coalesce(${runSteps.startedAt}, clock_timestamp())`, attemptStartedAt: sql`clock_timestamp()` })
+          .where(inArray(runSteps.id, mine))
+          .returning()
+      : [];
+  if (others.length > 0) await ctx.tx.update(runSteps).set({ state: "queued" }).where(inArray(runSteps.id, others));
+  await enqueueReady(ctx, run, running, others);
+}
+
+/** Jobs for ready steps: those this worker marked running, claimed by it (started after the commit); the others for any worker. */
+async function enqueueReady(ctx: Ctx, run: RunRow, running: StepRow[], queued: number[]) {
+  const job = (stepId: number) => ({ kind: "step", tenantKey: run.tenantId, payload: { stepId, runId: run.id } });
+  if (running.length > 0) {
+    const byId = new Map(running.map((row) => [row.id, row]));
+    for (const claimed of await enqueue(ctx.tx, running.map((row) => job(row.id)), ctx.worker)) {
+      const row = byId.get(Number(claimed.payload.stepId))!;
+      ctx.started.push({ jobId: claimed.id, stepId: row.id, runId: run.id, loaded: { run, row } });
+    }
   }
-  if (others.length > 0) {
-    await ctx.tx.update(runSteps).set({ state: "queued" }).where(inArray(runSteps.id, others));
-    await enqueue(ctx.tx, others.map((id) => ({ kind: "step", tenantKey: run.tenantId, payload: { stepId: id, runId: run.id } })));
+  if (queued.length > 0) {
+    await enqueue(ctx.tx, queued.map(job));
     ctx.queued = true;
   }
 }
@@ -87,52 +101,62 @@ async function reusable(ctx: Ctx, run: RunRow, keys: string[]): Promise<Map<stri
 }
 
 /**
- * Creates the rows of one graph level (the run's top level or a group instance) and starts those
- * with nothing upstream. Steps a retry keeps are created finished, with their outputs.
+ * Creates the rows of one graph level (the run's top level or a group instance); those with nothing
+ * upstream start at once — as running when this worker takes them, else queued. Steps a retry keeps
+ * are created finished, with their outputs. Starting a run (`starting`), the run turns running in
+ * the same statement that counts its top level's steps.
  */
-export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null, graph: Graph) {
+export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null, graph: Graph, starting = false) {
   const plan = levelPlan(graph);
   const keyOf = (step: Step) => childKey(parent?.key ?? null, step.name);
   const kept = await reusable(ctx, run, graph.steps.map(keyOf));
   const keptNames = new Set(graph.steps.filter((step) => kept.has(keyOf(step))).map((step) => step.name));
+  const waitingOn = (step: Step) => plan.upstream.get(step.name)!.filter((name) => !keptNames.has(name)).length;
+  const ready = graph.steps.filter((step) => !keptNames.has(step.name) && waitingOn(step) === 0);
+  const mine = new Set(ready.filter(() => ctx.take()).map((step) => step.name));
   const rows = graph.steps.length
     ? await ctx.tx
         .insert(runSteps)
         .values(
           graph.steps.map((step) => {
             const reused = kept.get(keyOf(step));
-            const waitingOn = plan.upstream.get(step.name)!.filter((name) => !keptNames.has(name)).length;
-            return {
-              runId: run.id,
-              parentId: parent?.id ?? null,
-              key: keyOf(step),
-              name: step.name,
-              kind: step.kind,
-              waitingOn,
-              state: reused ? reused.state : ("pending" as const),
-              ...(reused ? { outputs: reused.outputs, inputs: reused.inputs, attempt: 0, startedAt: reused.startedAt, finishedAt: reused.finishedAt, exitCode: reused.exitCode } : {}),
-            };
+            const base = { runId: run.id, parentId: parent?.id ?? null, key: keyOf(step), name: step.name, kind: step.kind, waitingOn: waitingOn(step) };
+            if (reused) return { ...base, state: reused.state, outputs: reused.outputs, inputs: reused.inputs, attempt: 0, startedAt: reused.startedAt, finishedAt: reused.finishedAt, exitCode: reused.exitCode };
+            if (mine.has(step.name)) return { ...base, state: "running" as const, attempt: 1, startedAt: sql`clock_timestamp()`, attemptStartedAt: sql`clock_timestamp()` };
+            return { ...base, state: ready.includes(step) ? ("queued" as const) : ("pending" as const) };
           }),
         )
         .returning()
     : [];
   const open = rows.filter((row) => !keptNames.has(row.name));
   if (parent) await ctx.tx.update(runSteps).set({ remaining: open.length }).where(eq(runSteps.id, parent.id));
-  else await ctx.tx.update(runs).set({ remaining: open.length }).where(eq(runs.id, run.id));
+  const [counted] = parent
+    ? [run]
+    : await ctx.tx
+        .update(runs)
+        .set(starting ? { remaining: open.length, state: "running", startedAt: sql`clock_timestamp()` } : { remaining: open.length })
+        .where(eq(runs.id, run.id))
+        .returning();
   if (open.length === 0) {
-    if (parent) await finishParent(ctx, run, { ...parent, remaining: 0 });
-    else await finishRun(ctx, run);
+    if (parent) await finishParent(ctx, counted, { ...parent, remaining: 0 });
+    else await finishRun(ctx, counted);
     return;
   }
-  await makeReady(ctx, run, open.filter((row) => row.waitingOn === 0).map((row) => row.id));
+  await enqueueReady(ctx, counted, open.filter((row) => row.state === "running"), open.filter((row) => row.state === "queued").map((row) => row.id));
 }
 
 /** Starts a queued run: its steps, or it stays queued while its workspace runs as many as it may. */
 export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "waiting" | "gone"> {
-  const [run] = await ctx.tx.select().from(runs).where(eq(runs.id, runId)).for("no key update");
-  if (!run || run.state !== "queued") return "gone";
-  const [ws] = run.parentRunId ? [] : await ctx.tx.select({ max: workspaces.maxConcurrentRuns }).from(workspaces).where(eq(workspaces.id, run.workspaceId));
-  if (ws?.max !== null && ws?.max !== undefined) {
+  const [found] = await ctx.tx
+    .select({ run: runs, max: workspaces.maxConcurrentRuns })
+    .from(runs)
+    .innerJoin(workspaces, eq(workspaces.id, runs.workspaceId))
+    .where(eq(runs.id, runId))
+    .for("no key update", { of: runs });
+  if (!found || found.run.state !== "queued") return "gone";
+  const { run } = found;
+  const max = run.parentRunId ? null : found.max;
+  if (max !== null) {
     // Only a limited workspace's starts wait for each other: the lock orders their counts of running runs.
     // "no key update" leaves alone the key-share locks that inserting rows which reference the workspace takes.
     await ctx.tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, run.workspaceId)).for("no key update");
@@ -140,12 +164,11 @@ export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "wa
       .select({ running: sql<number>`count(*)::int` })
       .from(runs)
       .where(and(eq(runs.workspaceId, run.workspaceId), eq(runs.state, "running"), isNull(runs.parentRunId)));
-    if (running >= ws.max) return "waiting";
+    if (running >= max) return "waiting";
   }
-  const [started] = await ctx.tx.update(runs).set({ state: "running", startedAt: sql`clock_timestamp()` }).where(eq(runs.id, run.id)).returning();
-  const spec = await ctx.loadSpec(started);
-  graphInputValues(spec.inputs, started.inputs);
-  await createLevel(ctx, started, null, { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps });
+  const spec = await ctx.loadSpec(run);
+  graphInputValues(spec.inputs, run.inputs);
+  await createLevel(ctx, run, null, { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps }, true);
   return "started";
 }
 
@@ -155,13 +178,17 @@ const ATTEMPT_STATES = new Set(["succeeded", "failed", "timed_out", "cancelled"]
 /**
  * Records a step's end and carries it on: downstream steps of its level become ready (or are
  * omitted when it failed), its group, mapped step or run finishes when it was the last. The common
- * path is two statements: the step's row, attempt, last log chunks, job and its parent's (or run's)
- * count in one; its downstream steps' counts, readiness and claims in the other.
+ * path is one statement: the step's row, attempt, last log chunks, job, its parent's (or run's)
+ * count, and its downstream steps' counts, readiness and claims.
  */
 export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: Outcome, jobId?: number, logs: { stream: string; text: string }[] = []): Promise<void> {
   const outputs = outcome.outputs ?? row.outputs ?? null;
   const recordAttempt = ATTEMPT_STATES.has(outcome.state);
-  const { rows: [result] } = await ctx.tx.execute<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null }>(sql`
+  const spec = await ctx.loadSpec(run);
+  const { graph, step } = stepDefinition(spec, row);
+  const downstream = row.mapIndex === null ? (levelPlan(graph).downstream.get(row.name) ?? []) : [];
+  const ready = downstream.length > 0 && passes(outcome.state, step) ? readyDownstream(ctx, run, row.parentId, downstream) : undefined;
+  const { rows: [result] } = await ctx.tx.execute<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null }>(sql`
     with done as (
       update run_steps set state = ${outcome.state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb,
         exit_code = ${outcome.exitCode ?? null}, error = ${outcome.error ?? null}, finished_at = clock_timestamp()
@@ -186,37 +213,41 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       update run_steps set remaining = remaining - 1
       where id = ${row.parentId ?? -1} and exists (select 1 from done) and (select state from runs where id = ${run.id}) = 'running'
       returning remaining
-    )
+    )${ready ? ready.ctes : sql``}
     select (select count(*) from done)::int as done, (select state from runs where id = ${run.id}) as run_state,
-      (select remaining from run_count) as run_remaining, (select remaining from parent_count) as parent_remaining`);
-  if (result.done === 0 || result.run_state !== "running") return;
-
-  const spec = await ctx.loadSpec(run);
-  const { graph, step } = stepDefinition(spec, row);
-  if (row.mapIndex === null) {
-    const downstream = levelPlan(graph).downstream.get(row.name) ?? [];
-    if (downstream.length > 0 && passes(outcome.state, step)) await readyDownstream(ctx, run, row.parentId, downstream);
-    else if (downstream.length > 0) await omitDownstream(ctx, run, row, outcome.state, downstream);
+      (select remaining from run_count) as run_remaining, (select remaining from parent_count) as parent_remaining,
+      ${ready ? ready.result : sql`null as ready`}`);
+  if (result.done === 0 || result.run_state !== "running") {
+    ready?.release([]);
+    return;
   }
+  ready?.release(result.ready ?? []);
+  if (downstream.length > 0 && !ready) await omitDownstream(ctx, run, row, outcome.state, downstream);
   if (row.parentId !== null) {
-    const [counted] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, row.parentId));
-    if (result.parent_remaining === 0) await finishParent(ctx, run, counted);
-    else if (row.mapIndex !== null) await startNextItem(ctx, run, counted);
+    const finished = result.parent_remaining === 0;
+    // the next item of a mapped step that runs so many at a time
+    const nextItem = !finished && row.mapIndex !== null && step.map?.parallelism !== undefined;
+    if (finished || nextItem) {
+      const [counted] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, row.parentId));
+      if (finished) await finishParent(ctx, run, counted);
+      else await startNextItem(ctx, run, counted);
+    }
   } else if (result.run_remaining === 0) {
-    const [counted] = await ctx.tx.select().from(runs).where(eq(runs.id, run.id));
-    await finishRun(ctx, counted);
+    // what finishRun reads of the run does not change while it runs; its end is guarded by the run's state
+    await finishRun(ctx, run);
   }
 }
 
 /**
- * One statement: downstream steps count this one as done; those with nothing left upstream become
- * ready — running on this worker when it has room for all of them, else queued for any worker.
+ * The part of a finished step's statement that readies its downstream steps: they count it as
+ * done (only when it was done, and its run still runs); those with nothing left upstream become
+ * ready — running on this worker when it has room for all of them (claimed, and started after the
+ * commit), else queued for any worker. `release` takes the rows the statement readied.
  */
-async function readyDownstream(ctx: Ctx, run: RunRow, parentId: number | null, names: string[]) {
+function readyDownstream(ctx: Ctx, run: RunRow, parentId: number | null, names: string[]) {
   const reserved = names.filter(() => ctx.take()).length;
   const mine = reserved === names.length;
-  const { rows } = await ctx.tx.execute<{ job_id: number; step_id: number }>(sql`
-    with counted as (
+  const ctes = sql`, counted as (
       update run_steps set
         waiting_on = waiting_on - 1,
         state = case when waiting_on = 1 and state = 'pending' then ${mine ? "running" : "queued"} else state end,
@@ -224,21 +255,29 @@ async function readyDownstream(ctx: Ctx, run: RunRow, parentId: number | null, n
         started_at = case when waiting_on = 1 and state = 'pending' and ${mine} then coalesce(started_at, clock_timestamp()) else started_at end,
         attempt_started_at = case when waiting_on = 1 and state = 'pending' and ${mine} then clock_timestamp() else attempt_started_at end
       where run_id = ${run.id} and parent_id is not distinct from ${parentId}::bigint and name = any(${sql.param(names)}::text[]) and map_index is null
-      returning id, waiting_on, state
+        and exists (select 1 from done) and (select state from runs where id = ${run.id}) = 'running'
+      returning *
     ), queued as (
       insert into jobs (kind, tenant_key, payload, locked_by, locked_until, attempts)
       select 'step', ${run.tenantId}, jsonb_build_object('stepId', id, 'runId', ${run.id}::text),
         ${mine ? ctx.worker : null}, ${mine ? sql`now() + make_interval(secs => ${LEASE_MS / 1000})` : null}, ${mine ? 1 : 0}
       from counted where waiting_on = 0 and state = ${mine ? "running" : "queued"}
       returning id, (payload->>'stepId')::bigint as step_id
-    )
-    select id as job_id, step_id from queued`);
-  ctx.release(reserved - (mine ? rows.length : 0));
-  if (mine) for (const r of rows) ctx.started.push({ jobId: Number(r.job_id), stepId: Number(r.step_id), runId: run.id });
-  else if (rows.length > 0) {
-    await ctx.tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
-    ctx.queued = true;
-  }
+    ), wake as (
+      select pg_notify(${WAKE_CHANNEL}, '') from (select 1 from queued limit 1) any_queued where ${!mine}
+    )`;
+  const result = sql`(select coalesce(json_agg(json_build_object('job_id', queued.id, 'row', to_json(counted))), '[]'::json)
+      from queued join counted on counted.id = queued.step_id) as ready, (select count(*) from wake) as woken`;
+  const release = (readied: Record<string, unknown>[]) => {
+    ctx.release(reserved - (mine ? readied.length : 0));
+    if (mine)
+      for (const { job_id, row } of readied as { job_id: number; row: Record<string, unknown> }[]) {
+        const step = fromJsonRow(runSteps, row);
+        ctx.started.push({ jobId: Number(job_id), stepId: step.id, runId: run.id, loaded: { run, row: step } });
+      }
+    else if (readied.length > 0) ctx.queued = true;
+  };
+  return { ctes, result, release };
 }
 
 /** A step that failed (without continueOnFailure) or was cancelled: what waited on it will not run. */
@@ -283,10 +322,15 @@ export async function expandMap(ctx: Ctx, run: RunRow, parent: StepRow, step: St
 /** Outputs of the finished steps of one level, by name (for a level's outputs and a run's). */
 export async function levelOutputs(tx: Tx, runId: string, parentId: number | null): Promise<Map<string, Record<string, unknown>>> {
   const rows = await tx
-    .select({ name: runSteps.name, outputs: runSteps.outputs, state: runSteps.state })
+    .select({ name: runSteps.name, outputs: runSteps.outputs, mapIndex: runSteps.mapIndex })
     .from(runSteps)
     .where(and(eq(runSteps.runId, runId), parentId === null ? isNull(runSteps.parentId) : eq(runSteps.parentId, parentId), isNull(runSteps.mapIndex)));
-  return new Map(rows.filter((r) => r.outputs).map((r) => [r.name, r.outputs!]));
+  return outputsByName(rows);
+}
+
+/** The outputs of a level's rows, by step name (a mapped step's items are not the level's). */
+function outputsByName(rows: Pick<StepRow, "name" | "outputs" | "mapIndex">[]): Map<string, Record<string, unknown>> {
+  return new Map(rows.filter((r) => r.outputs && r.mapIndex === null).map((r) => [r.name, r.outputs!]));
 }
 
 /** Whether a finished level failed: a step failed (or timed out) without continueOnFailure, or was cancelled. */
@@ -341,7 +385,7 @@ async function finishRun(ctx: Ctx, run: RunRow) {
   let error: string | null = state === "succeeded" ? null : `Steps ${top.filter((s) => ["failed", "timed_out", "cancelled"].includes(s.state)).map((s) => `"${s.key}"`).join(", ")} did not succeed.`;
   if (state === "succeeded") {
     try {
-      outputs = graphOutputs({ inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps }, await levelOutputs(ctx.tx, run.id, null), graphInputValues(spec.inputs, run.inputs));
+      outputs = graphOutputs({ inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps }, outputsByName(top), graphInputValues(spec.inputs, run.inputs));
     } catch (e) {
       state = "failed";
       error = `The workflow's outputs could not be read: ${(e as Error).message}`;

@@ -103,8 +103,13 @@ function drain() {
   for (const warm of pool.splice(0)) discard(warm);
 }
 
-/** Keeps `count` sandboxes warm (SLUICE_WARM_SANDBOXES, default 4; 0 for none) until the returned stop is called. */
-export function keepSandboxesWarm(count = Number(process.env.SLUICE_WARM_SANDBOXES ?? 4)): () => void {
+/**
+ * Keeps sandboxes warm until the returned stop is called: SLUICE_WARM_SANDBOXES of them (0 for
+ * none), else `standard` — a worker keeps as many as it runs steps at once, each an idle shell of
+ * about 1 MB.
+ */
+export function keepSandboxesWarm(standard: number): () => void {
+  const count = Number(process.env.SLUICE_WARM_SANDBOXES ?? standard) || 0;
   holders += 1;
   wanted = Math.max(wanted, count);
   refill();

@@ -73,7 +73,7 @@ export class LocalWorker {
     this.cleanups.push(onWake(kick));
     this.cleanups.push(await listenForWakes(kick));
     this.cleanups.push(onCancel((runIds) => this.abortRuns(runIds)));
-    this.cleanups.push(keepSandboxesWarm());
+    this.cleanups.push(keepSandboxesWarm(this.concurrency));
     this.cleanups.push(await this.listenForCancels());
     const heartbeat = setInterval(() => void this.heartbeat().catch((error) => log().error({ err: error }, "worker heartbeat failed")), Math.min(5_000, LEASE_MS / 3));
     this.cleanups.push(() => clearInterval(heartbeat));
@@ -103,7 +103,7 @@ export class LocalWorker {
           log().error({ err: error }, "claiming jobs failed");
         }
         // a job of ours whose lease lapsed (a slow heartbeat) is still ours: it runs already
-        for (const job of claimed) if (!this.active.has(job.id)) this.dispatch(job, false);
+        for (const job of claimed) if (!this.active.has(job.id)) this.dispatch(job);
       }
       // the queue had no more for us, unless work was announced while we claimed
       if (!this.woken && free > 0 && claimed.length < free) this.backlog = false;
@@ -125,12 +125,12 @@ export class LocalWorker {
     this.interrupt();
   }
 
-  /** Runs a job; `preStarted` steps were claimed (and marked running) in the transaction that readied them. */
-  private dispatch(job: Pick<Job, "id" | "kind" | "payload">, preStarted: boolean) {
+  /** Runs a job; `started` steps were claimed (and marked running) in the transaction that readied them. */
+  private dispatch(job: Pick<Job, "id" | "kind" | "payload">, started?: Started) {
     const controller = new AbortController();
     const runId = typeof job.payload.runId === "string" ? job.payload.runId : undefined;
     this.active.set(job.id, { controller, runId });
-    void this.handle(job, controller.signal, preStarted)
+    void this.handle(job, controller.signal, started)
       .catch((error) => this.failJob(job, error))
       .finally(() => {
         this.active.delete(job.id);
@@ -143,10 +143,10 @@ export class LocalWorker {
     return { worker: this.id, loadSpec: (run) => loadSpec(run), signal, transact: (work) => this.transact(work) };
   }
 
-  private async handle(job: Pick<Job, "id" | "kind" | "payload">, signal: AbortSignal, preStarted: boolean) {
+  private async handle(job: Pick<Job, "id" | "kind" | "payload">, signal: AbortSignal, started?: Started) {
     switch (job.kind) {
       case "step":
-        return executeStepJob(this.runtime(signal), job.id, Number(job.payload.stepId), preStarted);
+        return executeStepJob(this.runtime(signal), job.id, Number(job.payload.stepId), started?.loaded);
       case "run.start":
         return this.transact(async (ctx) => {
           await startRun(ctx, String(job.payload.runId));
@@ -205,7 +205,7 @@ export class LocalWorker {
 
   private startClaimed(started: Started) {
     this.reserved -= 1;
-    this.dispatch({ id: started.jobId, kind: "step", payload: { stepId: started.stepId, runId: started.runId } }, true);
+    this.dispatch({ id: started.jobId, kind: "step", payload: { stepId: started.stepId, runId: started.runId } }, started);
   }
 
   /** A job whose handler threw: a step fails with the error (its run carries on), other jobs are retried by the queue. */
