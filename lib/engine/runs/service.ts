@@ -96,11 +96,12 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
     return created;
   });
   provider.submitted();
-  return detail(run, version.spec, []);
+  // a run just made has no steps yet: no engine has started it
+  return detail(run, version.spec, [], []);
 }
 
-async function detail(run: RunRow, spec: RunDetail["spec"], children: RunRow[]): Promise<RunDetail> {
-  return { ...presentRun(run), inputs: run.inputs, outputs: run.outputs, spec, steps: await providerFor(run).stages(run.id), children: children.map(presentRun) };
+async function detail(run: RunRow, spec: RunDetail["spec"], children: RunRow[], steps?: RunDetail["steps"]): Promise<RunDetail> {
+  return { ...presentRun(run), inputs: run.inputs, outputs: run.outputs, spec, steps: steps ?? (await providerFor(run).stages(run.id)), children: children.map(presentRun) };
 }
 
 const getInput = getRunQuery.extend({ workspaceId: z.string(), runId: z.string() });
