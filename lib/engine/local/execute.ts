@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { database } from "@/db/client";
+import { fromJsonRow } from "@/db/rows";
 import { jobs, runLogs, runs, runSteps } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { revealSecretValue } from "@/lib/secrets/service";
@@ -30,12 +31,35 @@ export type StepRuntime = {
   onLog?: () => void;
 };
 
-type Loaded = { run: RunRow; row: StepRow };
+/** A step's row and its run's, as the worker that runs it has them. */
+export type Loaded = { run: RunRow; row: StepRow };
 
 async function load(stepId: number): Promise<Loaded | undefined> {
   const db = await database();
   const [found] = await db.select({ row: runSteps, run: runs }).from(runSteps).innerJoin(runs, eq(runs.id, runSteps.runId)).where(eq(runSteps.id, stepId));
   return found;
+}
+
+/**
+ * Steps whose jobs this worker claimed from the queue, marked running in one statement, with their
+ * rows, by step id. A step whose row already says running (the worker that had it stopped) or whose
+ * run no longer runs is left out: its job goes the long way, where the retry policy or the run's
+ * end decides.
+ */
+export async function startQueuedSteps(stepIds: number[]): Promise<Map<number, Loaded>> {
+  if (stepIds.length === 0) return new Map();
+  const db = await database();
+  const { rows } = await db.execute<{ step: Record<string, unknown>; run: Record<string, unknown> }>(sql`
+    update run_steps s set state = 'running', attempt = s.attempt + 1, started_at = coalesce(s.started_at, clock_timestamp()), attempt_started_at = clock_timestamp()
+    from runs r
+    where s.id = any(${sql.param(stepIds)}::bigint[]) and r.id = s.run_id and r.state = 'running' and s.state in ('queued', 'pending')
+    returning to_json(s) as step, to_json(r) as run`);
+  return new Map(
+    rows.map(({ step, run }) => {
+      const row = fromJsonRow(runSteps, step);
+      return [row.id, { row, run: fromJsonRow(runs, run) }];
+    }),
+  );
 }
 
 /** The group instance whose graph holds a row (a mapped step's items belong to the level of the mapped step). */
@@ -259,10 +283,9 @@ async function note(tx: Tx, run: RunRow, row: StepRow, text: string) {
 }
 
 /**
- * Runs a `step` job. `claimed`: this worker claimed it in the transaction that made it ready (its
- * row already says running; the rows are as that transaction left them); otherwise it came from
- * the queue, and a row that says running means the worker that had it stopped: that attempt is
- * lost, and the retry policy decides.
+ * Runs a `step` job. `claimed`: this worker marked it running (in the transaction that made it
+ * ready, or as it claimed its job) and has its rows; otherwise it loads them, and a row that says
+ * running means the worker that had it stopped: that attempt is lost, and the retry policy decides.
  */
 export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: number, claimed?: Loaded): Promise<void> {
   const preStarted = claimed !== undefined;

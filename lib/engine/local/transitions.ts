@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
@@ -391,17 +391,18 @@ async function finishRun(ctx: Ctx, run: RunRow) {
       error = `The workflow's outputs could not be read: ${(e as Error).message}`;
     }
   }
-  const [ended] = await ctx.tx
+  const [row] = await ctx.tx
     .update(runs)
     .set({ state, outputs, error, finishedAt: sql`clock_timestamp()` })
     .where(and(eq(runs.id, run.id), notInArray(runs.state, terminalRuns)))
-    .returning();
-  if (!ended) return;
-  await afterRunEnded(ctx, ended);
+    .returning({ ...getTableColumns(runs), workspaceLimit: sql<number | null>`(select ${workspaces.maxConcurrentRuns} from ${workspaces} where ${workspaces.id} = ${runs.workspaceId})` });
+  if (!row) return;
+  const { workspaceLimit, ...ended } = row;
+  await afterRunEnded(ctx, ended, workspaceLimit);
 }
 
 /** What a run's end sets off: its calling step (sub-workflows) and the next queued run of a limited workspace. */
-export async function afterRunEnded(ctx: Ctx, ended: RunRow) {
+async function afterRunEnded(ctx: Ctx, ended: RunRow, workspaceLimit: number | null) {
   if (ended.parentStepId && ended.parentRunId) {
     const [parentRun] = await ctx.tx.select().from(runs).where(eq(runs.id, ended.parentRunId));
     const [callingStep] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, ended.parentStepId));
@@ -413,8 +414,7 @@ export async function afterRunEnded(ctx: Ctx, ended: RunRow) {
       await finishStep(ctx, parentRun, callingStep, { state, outputs, error: state === "succeeded" ? null : `Sub-workflow run ${ended.id} ${ended.state.replace("_", " ")}.` });
     }
   }
-  const [ws] = await ctx.tx.select({ max: workspaces.maxConcurrentRuns }).from(workspaces).where(eq(workspaces.id, ended.workspaceId));
-  if (ws?.max !== null && ws?.max !== undefined && !ended.parentRunId) {
+  if (workspaceLimit !== null && !ended.parentRunId) {
     const [next] = await ctx.tx
       .select({ id: runs.id })
       .from(runs)

@@ -6,15 +6,15 @@ import { database, databaseUrl, isEmbedded } from "@/db/client";
 import { jobs, runs, runSteps, workflowVersions } from "@/db/schema";
 import { log } from "@/lib/log/logger";
 import type { WorkflowSpec } from "@/lib/workflows/model";
-import { executeStepJob, type StepRuntime } from "./execute";
+import { executeStepJob, startQueuedSteps, type Loaded, type StepRuntime } from "./execute";
 import { claim, LEASE_MS, listenForWakes, nextDueAt, renewLeases, type Job } from "./queue";
 import { onCancel, onWake, wakeWorkers } from "./signals";
+import { finishStep, startRun, type Ctx, type RunRow, type Started } from "./transitions";
 import { keepSandboxesWarm } from "./warm-sandboxes";
 
 /** A transaction PostgreSQL rolled back to break a deadlock, or a serialization failure: running it again is the fix. */
 const TRANSACTION_ATTEMPTS = 3;
 const lostToConcurrency = (error: unknown) => ["40P01", "40001"].includes(String((error as { cause?: { code?: unknown } })?.cause?.code));
-import { finishStep, startRun, type Ctx, type RunRow, type Started } from "./transitions";
 
 /** Work other parts of Sluice put on the queue (schedules, background tasks), by job kind. */
 export type JobHandler = (job: Job, ctx: { worker: string; signal: AbortSignal }) => Promise<void>;
@@ -103,7 +103,13 @@ export class LocalWorker {
           log().error({ err: error }, "claiming jobs failed");
         }
         // a job of ours whose lease lapsed (a slow heartbeat) is still ours: it runs already
-        for (const job of claimed) if (!this.active.has(job.id)) this.dispatch(job);
+        const fresh = claimed.filter((job) => !this.active.has(job.id));
+        const stepId = (job: Job) => Number(job.payload.stepId);
+        const started = await startQueuedSteps(fresh.filter((job) => job.kind === "step").map(stepId)).catch((error) => {
+          log().error({ err: error }, "marking claimed steps running failed");
+          return new Map<number, Loaded>();
+        });
+        for (const job of fresh) this.dispatch(job, job.kind === "step" ? started.get(stepId(job)) : undefined);
       }
       // the queue had no more for us, unless work was announced while we claimed
       if (!this.woken && free > 0 && claimed.length < free) this.backlog = false;
@@ -125,12 +131,12 @@ export class LocalWorker {
     this.interrupt();
   }
 
-  /** Runs a job; `started` steps were claimed (and marked running) in the transaction that readied them. */
-  private dispatch(job: Pick<Job, "id" | "kind" | "payload">, started?: Started) {
+  /** Runs a job; a `loaded` step was marked running by this worker, as it was readied or claimed. */
+  private dispatch(job: Pick<Job, "id" | "kind" | "payload">, loaded?: Loaded) {
     const controller = new AbortController();
     const runId = typeof job.payload.runId === "string" ? job.payload.runId : undefined;
     this.active.set(job.id, { controller, runId });
-    void this.handle(job, controller.signal, started)
+    void this.handle(job, controller.signal, loaded)
       .catch((error) => this.failJob(job, error))
       .finally(() => {
         this.active.delete(job.id);
@@ -143,10 +149,10 @@ export class LocalWorker {
     return { worker: this.id, loadSpec: (run) => loadSpec(run), signal, transact: (work) => this.transact(work) };
   }
 
-  private async handle(job: Pick<Job, "id" | "kind" | "payload">, signal: AbortSignal, started?: Started) {
+  private async handle(job: Pick<Job, "id" | "kind" | "payload">, signal: AbortSignal, loaded?: Loaded) {
     switch (job.kind) {
       case "step":
-        return executeStepJob(this.runtime(signal), job.id, Number(job.payload.stepId), started?.loaded);
+        return executeStepJob(this.runtime(signal), job.id, Number(job.payload.stepId), loaded);
       case "run.start":
         return this.transact(async (ctx) => {
           await startRun(ctx, String(job.payload.runId));
@@ -205,7 +211,7 @@ export class LocalWorker {
 
   private startClaimed(started: Started) {
     this.reserved -= 1;
-    this.dispatch({ id: started.jobId, kind: "step", payload: { stepId: started.stepId, runId: started.runId } }, started);
+    this.dispatch({ id: started.jobId, kind: "step", payload: { stepId: started.stepId, runId: started.runId } }, started.loaded);
   }
 
   /** A job whose handler threw: a step fails with the error (its run carries on), other jobs are retried by the queue. */

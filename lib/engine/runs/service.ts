@@ -7,7 +7,6 @@ import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
-import { secretNamesOf } from "@/lib/secrets/service";
 import { parseInput } from "@/lib/validation";
 import { validationContext } from "@/lib/workflows/service";
 import { validateWorkflow } from "@/lib/workflows/validate";
@@ -70,11 +69,12 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
   const versionNumber = data.version ?? workflow.latestVersion;
   const [version] = await db.select().from(workflowVersions).where(and(eq(workflowVersions.workflowId, workflow.id), eq(workflowVersions.version, versionNumber)));
   if (!version) throw notFound("workflow version");
-  const problems = validateWorkflow(version.spec, await validationContext(ws, workflow.name));
+  const context = await validationContext(ws, workflow.name);
+  const problems = validateWorkflow(version.spec, context);
   if (problems.length > 0) {
     throw new AppError(400, "invalid_workflow", `Version ${versionNumber} cannot run: it has ${problems.length} problem${problems.length === 1 ? "" : "s"}.`, { problems });
   }
-  const inputs = parseRunInputs(version.spec.inputs, data.inputs, new Set(await secretNamesOf(ws.id)));
+  const inputs = parseRunInputs(version.spec.inputs, data.inputs, new Set(context.secretNames));
   const provider = providerFor({ engine: workspaceEngine(ws) });
   const run = await db.transaction(async (tx) => {
     const created = await insertRun(tx, {
