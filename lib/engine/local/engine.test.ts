@@ -1,10 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { database } from "@/db/client";
+import { jobs, runs } from "@/db/schema";
 import { createSecret } from "@/lib/secrets/service";
 import { engineFixture, engineWorker, runToEnd, saveWorkflow, sh, stepByKey, waitForRun } from "@/lib/engine/testing/engine";
 import { cancelRun, getRun, retryRun, startRun } from "../runs/service";
 import { listLogs } from "../runs/logs";
+import { wakeWorkers } from "./signals";
 
 let fx: Awaited<ReturnType<typeof engineFixture>>;
 const w = engineWorker();
@@ -263,6 +267,21 @@ describe("the local engine", () => {
     expect(stepByKey(run, "second").attempts).toHaveLength(1);
     const fromStart = await waitForRun(fx.admin, fx.workspaceId, (await retryRun(fx.admin, { workspaceId: fx.workspaceId, runId: failed.id, from: "start", version: "same" })).id);
     expect(stepByKey(fromStart, "first").outputs).not.toEqual(stepByKey(failed, "first").outputs);
+  });
+
+  it("carries on a finished step's end that its worker left behind: the job of the last step of a run ends the run", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "left-behind", { steps: [sh("only", "echo done")] });
+    const ran = await runToEnd(fx.admin, fx.workspaceId, "left-behind");
+    expect(ran.state).toBe("succeeded");
+    // as if the worker stopped after the step's statement committed and before its run's end: the step
+    // is recorded and counted, the run still says running, and the step's job is still there
+    const db = await database();
+    await db.update(runs).set({ state: "running", finishedAt: null, outputs: null, remaining: 0 }).where(eq(runs.id, ran.id));
+    const [job] = await db.insert(jobs).values({ kind: "step", tenantKey: fx.admin.tenantId, payload: { stepId: ran.steps[0].id, runId: ran.id } }).returning();
+    wakeWorkers();
+    const carried = await waitForRun(fx.admin, fx.workspaceId, ran.id);
+    expect(carried.state).toBe("succeeded");
+    expect(await db.select().from(jobs).where(eq(jobs.id, job.id))).toEqual([]);
   });
 
   it("refuses inputs that do not fit the workflow's inputs", async () => {

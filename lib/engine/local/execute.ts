@@ -17,15 +17,15 @@ import { exitVariables } from "./exit-handler";
 import { createStepDir, hostPath, limitArgs, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
 import { takeWarmSandbox } from "./warm-sandboxes";
 import { submitChildRun } from "./submit";
-import { expandMap, createLevel, finishStep, scheduleRetry, stepDefinition, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
+import { carryOn, expandMap, createLevel, finishesAlone, finishStep, scheduleRetry, stepDefinition, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
 import { asText, graphInputValues, isSecretRef, renderText, resolveSource, typedInput, typedOutput, ValueError, type Scope } from "./values";
 
 /** How a worker runs one step job: everything but the claiming and the transaction boundaries. */
 export type StepRuntime = {
   worker: string;
   loadSpec: Ctx["loadSpec"];
-  /** runs `work` in a transaction with a fresh context, then starts what it claimed */
-  transact: (work: (ctx: Ctx) => Promise<void>) => Promise<void>;
+  /** runs `work` in a transaction (or `alone`: as one statement) with a fresh context, then starts what it claimed */
+  transact: (work: (ctx: Ctx) => Promise<void>, alone?: boolean) => Promise<void>;
   signal: AbortSignal;
   /** called when log chunks were written (live views) */
   onLog?: () => void;
@@ -299,7 +299,12 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
   const spec = await rt.loadSpec(run);
   const { graph, step } = stepDefinition(spec, row);
 
-  if (run.state !== "running" || row.state === "succeeded" || row.state === "failed" || row.state === "skipped" || row.state === "omitted" || row.state === "cancelled" || row.state === "timed_out") {
+  if (row.state === "succeeded" || row.state === "failed" || row.state === "skipped" || row.state === "omitted" || row.state === "cancelled" || row.state === "timed_out") {
+    // its end was recorded, but its worker stopped before it carried it on
+    await rt.transact((ctx) => carryOn(ctx, run, row, jobId));
+    return;
+  }
+  if (run.state !== "running") {
     await rt.transact((ctx) => finishStep(ctx, run, row, { state: "cancelled", error: "The run ended before this step ran." }, jobId));
     return;
   }
@@ -387,8 +392,11 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
   }
   const attempt = await runAttempt(rt, run, row, step, scope);
   const delay = attempt.failure && attempt.outcome.state !== "cancelled" ? retryDelay(step, row.attempt, attempt.failure, row.startedAt ?? new Date()) : undefined;
+  if (delay === undefined) {
+    await rt.transact((ctx) => finishStep(ctx, run, row, attempt.outcome, jobId, attempt.logs), finishesAlone(spec, row, attempt.outcome));
+    return;
+  }
   await rt.transact(async (ctx) => {
-    if (delay === undefined) return finishStep(ctx, run, row, attempt.outcome, jobId, attempt.logs);
     await writeLogs(ctx.tx, run, row, attempt.logs);
     await scheduleRetry(ctx, run, row, attempt.outcome, delay, jobId);
   });

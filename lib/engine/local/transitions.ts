@@ -33,6 +33,12 @@ export type Ctx = {
   started: Started[];
   /** jobs were queued for any worker: wake them once the transaction commits */
   queued: boolean;
+  /**
+   * The work is one statement committed on its own, not a transaction (`finishesAlone`): what its
+   * end leaves to do in a transaction it hands on as `followUp`, run once it committed.
+   */
+  alone: boolean;
+  followUp?: (ctx: Ctx) => Promise<void>;
   loadSpec: (run: RunRow) => Promise<WorkflowSpec>;
 };
 
@@ -187,7 +193,10 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
   const spec = await ctx.loadSpec(run);
   const { graph, step } = stepDefinition(spec, row);
   const downstream = row.mapIndex === null ? (levelPlan(graph).downstream.get(row.name) ?? []) : [];
+  if (ctx.alone && !finishesAlone(spec, row, outcome)) throw new Error(`the end of step "${row.key}" needs a transaction`);
   const ready = downstream.length > 0 && passes(outcome.state, step) ? readyDownstream(ctx, run, row.parentId, downstream) : undefined;
+  // alone, a step whose end leaves its level to end keeps its job until that is done (carryOn deletes it)
+  const keepJob = ctx.alone ? sql` and coalesce((select remaining from run_count), 1) <> 0 and coalesce((select remaining from parent_count), 1) <> 0` : sql``;
   const { rows: [result] } = await ctx.tx.execute<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null }>(sql`
     with done as (
       update run_steps set state = ${outcome.state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb,
@@ -204,7 +213,7 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       insert into run_logs (run_id, step_id, attempt, stream, text)
       select ${run.id}, ${row.id}, ${row.attempt || null}, l.stream, l.text from jsonb_to_recordset(${JSON.stringify(logs)}::jsonb) as l(stream text, text text)
     ), job as (
-      delete from jobs where id = ${jobId ?? -1}
+      delete from jobs where id = ${jobId ?? -1}${keepJob}
     ), run_count as (
       update runs set remaining = remaining - 1
       where id = ${run.id} and ${row.parentId === null} and state = 'running' and exists (select 1 from done)
@@ -227,15 +236,48 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
     const finished = result.parent_remaining === 0;
     // the next item of a mapped step that runs so many at a time
     const nextItem = !finished && row.mapIndex !== null && step.map?.parallelism !== undefined;
-    if (finished || nextItem) {
+    if (finished && ctx.alone) ctx.followUp = (next) => carryOn(next, run, row, jobId);
+    else if (finished || nextItem) {
       const [counted] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, row.parentId));
       if (finished) await finishParent(ctx, run, counted);
       else await startNextItem(ctx, run, counted);
     }
   } else if (result.run_remaining === 0) {
     // what finishRun reads of the run does not change while it runs; its end is guarded by the run's state
-    await finishRun(ctx, run);
+    if (ctx.alone) ctx.followUp = (next) => carryOn(next, run, row, jobId);
+    else await finishRun(ctx, run);
   }
+}
+
+/**
+ * Whether a step's end can be one statement on its own, what it leaves carried on after it
+ * committed (`carryOn`): not when it stops its downstream steps, nor for an item of a mapped step
+ * that runs so many at a time (the next item starts in its transaction).
+ */
+export function finishesAlone(spec: WorkflowSpec, row: StepRow, outcome: Outcome): boolean {
+  const { graph, step } = stepDefinition(spec, row);
+  const downstream = row.mapIndex === null ? (levelPlan(graph).downstream.get(row.name) ?? []) : [];
+  if (downstream.length > 0 && !passes(outcome.state, step)) return false;
+  return !(row.mapIndex !== null && step.map?.parallelism !== undefined);
+}
+
+const ENDED_STEP_STATES: StepState[] = ["succeeded", "failed", "skipped", "omitted", "cancelled", "timed_out"];
+
+/**
+ * Carries on the end of a step that finished on its own: the last of its level, so its group,
+ * mapped step or run ends now, and its job goes. A worker that finds a finished step's job (its
+ * worker stopped between the two) does the same.
+ */
+export async function carryOn(ctx: Ctx, run: RunRow, row: StepRow, jobId?: number) {
+  if (row.parentId === null) {
+    const [current] = await ctx.tx.select().from(runs).where(eq(runs.id, run.id)).for("no key update");
+    if (current?.state === "running" && current.remaining === 0) await finishRun(ctx, current);
+  } else {
+    const [parent] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, row.parentId)).for("no key update");
+    const [current] = await ctx.tx.select({ state: runs.state }).from(runs).where(eq(runs.id, run.id));
+    if (parent && parent.remaining === 0 && !ENDED_STEP_STATES.includes(parent.state) && current?.state === "running") await finishParent(ctx, run, parent);
+  }
+  if (jobId !== undefined) await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
 }
 
 /**

@@ -168,8 +168,12 @@ export class LocalWorker {
     }
   }
 
-  /** A transaction of the state machine; the steps it claimed for this worker start after the commit. */
-  async transact(work: (ctx: Ctx) => Promise<void>) {
+  /**
+   * A transaction of the state machine — or, `alone`, one statement committed on its own and then
+   * what it handed on (`followUp`) in a transaction; the steps it claimed for this worker start
+   * after the commit.
+   */
+  async transact(work: (ctx: Ctx) => Promise<void>, alone = false) {
     const db = await database();
     // the slots this transaction reserved; other transactions reserve theirs at the same time
     let held = 0;
@@ -178,6 +182,7 @@ export class LocalWorker {
       worker: this.id,
       started: [],
       queued: false,
+      alone,
       loadSpec: (run) => loadSpec(run, ctx.tx),
       take: () => {
         if (this.stopped || this.busy >= this.concurrency) return false;
@@ -190,24 +195,26 @@ export class LocalWorker {
         held -= slots;
       },
     };
-    for (let attempt = 1; ; attempt++) {
+    const attempt = async (tx: Ctx["tx"]) => {
+      ctx.tx = tx;
+      ctx.started = [];
+      ctx.queued = false;
+      ctx.followUp = undefined;
+      await work(ctx);
+    };
+    for (let tries = 1; ; tries++) {
       try {
-        await db.transaction(async (tx) => {
-          ctx.tx = tx;
-          ctx.started = [];
-          ctx.queued = false;
-          await work(ctx);
-        });
+        await (alone ? attempt(db as unknown as Ctx["tx"]) : db.transaction(attempt));
         break;
       } catch (error) {
         ctx.release(held);
-        if (attempt >= TRANSACTION_ATTEMPTS || !lostToConcurrency(error)) throw error;
+        if (tries >= TRANSACTION_ATTEMPTS || !lostToConcurrency(error)) throw error;
       }
     }
     for (const started of ctx.started) this.startClaimed(started);
     if (ctx.queued) wakeWorkers();
+    if (ctx.followUp) await this.transact(ctx.followUp);
   }
-
 
   private startClaimed(started: Started) {
     this.reserved -= 1;
