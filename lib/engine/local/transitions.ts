@@ -212,8 +212,6 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
     ), chunks as (
       insert into run_logs (run_id, step_id, attempt, stream, text)
       select ${run.id}, ${row.id}, ${row.attempt || null}, l.stream, l.text from jsonb_to_recordset(${JSON.stringify(logs)}::jsonb) as l(stream text, text text)
-    ), job as (
-      delete from jobs where id = ${jobId ?? -1}${keepJob}
     ), run_count as (
       update runs set remaining = remaining - 1
       where id = ${run.id} and ${row.parentId === null} and state = 'running' and exists (select 1 from done)
@@ -222,6 +220,8 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       update run_steps set remaining = remaining - 1
       where id = ${row.parentId ?? -1} and exists (select 1 from done) and (select state from runs where id = ${run.id}) = 'running'
       returning remaining
+    ), job as (
+      delete from jobs where id = ${jobId ?? -1}${keepJob}
     )${ready ? ready.ctes : sql``}
     select (select count(*) from done)::int as done, (select state from runs where id = ${run.id}) as run_state,
       (select remaining from run_count) as run_remaining, (select remaining from parent_count) as parent_remaining,

@@ -146,7 +146,7 @@ export class LocalWorker {
   }
 
   private runtime(signal: AbortSignal): StepRuntime {
-    return { worker: this.id, loadSpec: (run) => loadSpec(run), signal, transact: (work) => this.transact(work) };
+    return { worker: this.id, loadSpec: (run) => loadSpec(run), signal, transact: (work, alone) => this.transact(work, alone) };
   }
 
   private async handle(job: Pick<Job, "id" | "kind" | "payload">, signal: AbortSignal, loaded?: Loaded) {
