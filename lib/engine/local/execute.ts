@@ -393,7 +393,9 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
   const attempt = await runAttempt(rt, run, row, step, scope);
   const delay = attempt.failure && attempt.outcome.state !== "cancelled" ? retryDelay(step, row.attempt, attempt.failure, row.startedAt ?? new Date()) : undefined;
   if (delay === undefined) {
-    await rt.transact((ctx) => finishStep(ctx, run, row, attempt.outcome, jobId, attempt.logs), finishesAlone(spec, row, attempt.outcome));
+    // the last step of a run ends it in the same transaction (alone, its end would take one more)
+    const last = row.parentId === null && run.remaining <= 1;
+    await rt.transact((ctx) => finishStep(ctx, run, row, attempt.outcome, jobId, attempt.logs), !last && finishesAlone(spec, row, attempt.outcome));
     return;
   }
   await rt.transact(async (ctx) => {
