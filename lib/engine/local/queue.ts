@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import pg from "pg";
 import { database, databaseUrl, isEmbedded, type Database } from "@/db/client";
+import { fromJsonRow } from "@/db/rows";
 import { jobs } from "@/db/schema";
 
 /**
@@ -19,10 +20,13 @@ export type Job = typeof jobs.$inferSelect;
 export type NewJob = { kind: string; tenantKey?: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string };
 type Executor = Pick<Database, "insert" | "execute">;
 
-/** Adds jobs inside the caller's transaction; `claimedBy` hands them straight to that worker. */
-export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string) {
+/**
+ * Adds jobs inside the caller's transaction; `claimedBy` hands them straight to that worker. One
+ * statement: the rows, and the wake-up of the other workers when any job is left for them.
+ */
+export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string): Promise<Job[]> {
   if (list.length === 0) return [];
-  const rows = await tx
+  const insert = (tx as Pick<Database, "insert">)
     .insert(jobs)
     .values(
       list.map((job) => ({
@@ -38,8 +42,12 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string) 
     )
     .onConflictDoNothing()
     .returning();
-  if (!claimedBy || rows.length < list.length) await tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
-  return rows;
+  // a job that was there already (its unique key) may still be waiting for a worker too
+  const wakeWhen = claimedBy ? sql`(select count(*) from inserted) < ${list.length}` : sql`true`;
+  const { rows } = await tx.execute<{ inserted: Record<string, unknown>[] | null; woken: number }>(sql`
+    with inserted as (${insert.getSQL()}), wake as (select pg_notify(${WAKE_CHANNEL}, '') where ${wakeWhen})
+    select (select json_agg(inserted) from inserted) as inserted, (select count(*) from wake) as woken`);
+  return (rows[0].inserted ?? []).map((row) => fromJsonRow(jobs, row));
 }
 
 /**

@@ -64,11 +64,15 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
   const ws = await enterWorkspace(p, data.workspaceId, "run.start");
   assertActive(ws);
   const db = await database();
-  const [workflow] = await db.select().from(workflows).where(and(eq(workflows.workspaceId, ws.id), eq(workflows.name, data.workflow), isNull(workflows.deletedAt)));
-  if (!workflow) throw notFound("workflow");
-  const versionNumber = data.version ?? workflow.latestVersion;
-  const [version] = await db.select().from(workflowVersions).where(and(eq(workflowVersions.workflowId, workflow.id), eq(workflowVersions.version, versionNumber)));
+  const [found] = await db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, data.version ?? workflows.latestVersion)))
+    .where(and(eq(workflows.workspaceId, ws.id), eq(workflows.name, data.workflow), isNull(workflows.deletedAt)));
+  if (!found) throw notFound("workflow");
+  const { workflow, version } = found;
   if (!version) throw notFound("workflow version");
+  const versionNumber = version.version;
   const context = await validationContext(ws, workflow.name);
   const problems = validateWorkflow(version.spec, context);
   if (problems.length > 0) {
