@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
+import { executePrepared } from "@/db/prepared";
 import { jobs, runLogs, runs, runSteps } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { revealSecretValue } from "@/lib/secrets/service";
@@ -49,7 +50,7 @@ async function load(stepId: number): Promise<Loaded | undefined> {
 export async function startQueuedSteps(stepIds: number[]): Promise<Map<number, Loaded>> {
   if (stepIds.length === 0) return new Map();
   const db = await database();
-  const { rows } = await db.execute<{ step: Record<string, unknown>; run: Record<string, unknown> }>(sql`
+  const { rows } = await executePrepared<{ step: Record<string, unknown>; run: Record<string, unknown> }>(db, sql`
     update run_steps s set state = 'running', attempt = s.attempt + 1, started_at = coalesce(s.started_at, clock_timestamp()), attempt_started_at = clock_timestamp()
     from runs r
     where s.id = any(${sql.param(stepIds)}::bigint[]) and r.id = s.run_id and r.state = 'running' and s.state in ('queued', 'pending')

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import pg from "pg";
 import { database, databaseUrl, isEmbedded, type Database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
+import { executePrepared } from "@/db/prepared";
 import { jobs } from "@/db/schema";
 
 /**
@@ -19,6 +20,7 @@ export const LEASE_MS = Number(process.env.SLUICE_LEASE_MS) || 15_000;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = { kind: string; tenantKey?: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string };
 type Executor = Pick<Database, "insert" | "execute">;
+const PREPARED_BATCH = 4;
 
 /**
  * Adds jobs inside the caller's transaction; `claimedBy` hands them straight to that worker. One
@@ -44,9 +46,12 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string):
     .returning();
   // a job that was there already (its unique key) may still be waiting for a worker too
   const wakeWhen = claimedBy ? sql`(select count(*) from inserted) < ${list.length}` : sql`true`;
-  const { rows } = await tx.execute<{ inserted: Record<string, unknown>[] | null; woken: number }>(sql`
+  const statement = sql`
     with inserted as (${insert.getSQL()}), wake as (select pg_notify(${WAKE_CHANNEL}, '') where ${wakeWhen})
-    select (select json_agg(inserted) from inserted) as inserted, (select count(*) from wake) as woken`);
+    select (select json_agg(inserted) from inserted) as inserted, (select count(*) from wake) as woken`;
+  type Row = { inserted: Record<string, unknown>[] | null; woken: number };
+  // a statement's text grows with its rows: only the common small batches are kept prepared
+  const { rows } = list.length <= PREPARED_BATCH ? await executePrepared<Row>(tx, statement) : await tx.execute<Row>(statement);
   return (rows[0].inserted ?? []).map((row) => fromJsonRow(jobs, row));
 }
 
@@ -58,7 +63,7 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string):
 export async function claim(worker: string, limit: number): Promise<Job[]> {
   if (limit <= 0) return [];
   const db = await database();
-  const { rows } = await db.execute<Record<string, unknown>>(sql`
+  const { rows } = await executePrepared<Record<string, unknown>>(db, sql`
     with due_tenants as (
       select distinct tenant_key from jobs
       where run_at <= now() and (locked_until is null or locked_until < now())

@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
+import { executePrepared } from "@/db/prepared";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
 import { TERMINAL_RUN_STATES } from "@/lib/engine/runs/schema";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
@@ -197,7 +198,7 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
   const ready = downstream.length > 0 && passes(outcome.state, step) ? readyDownstream(ctx, run, row.parentId, downstream) : undefined;
   // alone, a step whose end leaves its level to end keeps its job until that is done (carryOn deletes it)
   const keepJob = ctx.alone ? sql` and coalesce((select remaining from run_count), 1) <> 0 and coalesce((select remaining from parent_count), 1) <> 0` : sql``;
-  const { rows: [result] } = await ctx.tx.execute<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null }>(sql`
+  const { rows: [result] } = await executePrepared<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null }>(ctx.tx, sql`
     with done as (
       update run_steps set state = ${outcome.state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb,
         exit_code = ${outcome.exitCode ?? null}, error = ${outcome.error ?? null}, finished_at = clock_timestamp()
