@@ -1,20 +1,9 @@
 import type { Step, WorkflowSpec } from "./model";
-
-/** Workflows the demo workspace starts with: each runs as it is on the embedded engine. */
-const shell = (name: string, script: string, extra: Partial<Step> = {}): Step =>
-  ({
-    name,
-    kind: "container",
-    container: { image: "busybox", command: ["sh", "-c", script], args: [], env: [] },
-    inputs: [],
-    outputs: [{ name: "out", type: "string", source: { from: "stdout" } }],
-    dependsOn: [],
-    continueOnFailure: false,
-    ...extra,
-  }) as Step;
+import { shellStep as shell } from "./shell-step";
 
 const spec = (description: string, parts: Partial<WorkflowSpec>): WorkflowSpec => ({ description, labels: { sample: "true" }, inputs: [], outputs: [], steps: [], ...parts });
 
+/** Workflows the demo workspace starts with: each runs as it is on the embedded engine. */
 export const SAMPLE_WORKFLOWS: { name: string; spec: WorkflowSpec }[] = [
   {
     name: "diamond",

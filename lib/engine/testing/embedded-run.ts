@@ -10,21 +10,9 @@ import { TERMINAL_RUN_STATES } from "@/lib/engine/runs/schema";
 import { getRun, startRun } from "@/lib/engine/runs/service";
 import { LocalWorker } from "@/lib/engine/local/worker";
 import { createTenant, operatorPrincipal } from "@/lib/tenants/service";
-import type { Step } from "@/lib/workflows/model";
 import { createWorkflow } from "@/lib/workflows/service";
+import { shellStep as sh } from "@/lib/workflows/shell-step";
 import { createWorkspace } from "@/lib/workspaces/service";
-
-const sh = (name: string, script: string, extra: Partial<Step> = {}) =>
-  ({
-    name,
-    kind: "container",
-    container: { image: "busybox", command: ["sh", "-c", script], args: [], env: [] },
-    inputs: [],
-    outputs: [{ name: "out", type: "string", source: { from: "stdout" } }],
-    dependsOn: [],
-    continueOnFailure: false,
-    ...extra,
-  }) as Step;
 
 await applyMigrations();
 const operator = operatorPrincipal(await createTenant({ slug: "embedded-engine" }));

@@ -3,7 +3,7 @@ import { vi } from "vitest";
 import "@/lib/apps/tasks";
 import type { Principal } from "@/lib/auth/principal";
 import { testTenant, testUser } from "@/lib/testing/fixtures";
-import type { Step, WorkflowSpec } from "@/lib/workflows/model";
+import type { WorkflowSpec } from "@/lib/workflows/model";
 import { createWorkflow } from "@/lib/workflows/service";
 import { createWorkspace } from "@/lib/workspaces/service";
 import { LocalWorker } from "../local/worker";
@@ -19,19 +19,7 @@ export async function engineFixture(prefix = "eng") {
   return { tenant, operator, admin, workspaceId: ws.id };
 }
 
-/** A container step running `sh -c <script>` (its stdout is output `out`). */
-export function sh(name: string, script: string, extra: Partial<Step> = {}): Step {
-  return {
-    name,
-    kind: "container",
-    container: { image: "busybox", command: ["sh", "-c", script], args: [], env: [] },
-    inputs: [],
-    outputs: [{ name: "out", type: "string", source: { from: "stdout" } }],
-    dependsOn: [],
-    continueOnFailure: false,
-    ...extra,
-  } as Step;
-}
+export { shellStep as sh } from "@/lib/workflows/shell-step";
 
 export async function saveWorkflow(p: Principal, workspaceId: string, name: string, spec: Partial<WorkflowSpec>) {
   return createWorkflow(p, { workspaceId, name, spec: { description: "", labels: {}, inputs: [], outputs: [], steps: [], ...spec } });
