@@ -18,7 +18,7 @@ import { exitVariables } from "./exit-handler";
 import { createStepDir, hostPath, limitArgs, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
 import { takeWarmSandbox } from "./warm-sandboxes";
 import { submitChildRun } from "./submit";
-import { carryOn, expandMap, createLevel, finishesAlone, finishStep, scheduleRetry, stepDefinition, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
+import { carryOn, expandMap, createLevel, finishesAlone, finishStep, scheduleRetry, stepDefinition, terminalSteps, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
 import { asText, graphInputValues, isSecretRef, renderText, resolveSource, typedInput, typedOutput, ValueError, type Scope } from "./values";
 
 /** How a worker runs one step job: everything but the claiming and the transaction boundaries. */
@@ -300,7 +300,7 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
   const spec = await rt.loadSpec(run);
   const { graph, step } = stepDefinition(spec, row);
 
-  if (row.state === "succeeded" || row.state === "failed" || row.state === "skipped" || row.state === "omitted" || row.state === "cancelled" || row.state === "timed_out") {
+  if (terminalSteps.includes(row.state)) {
     // its end was recorded, but its worker stopped before it carried it on
     await rt.transact((ctx) => carryOn(ctx, run, row, jobId));
     return;

@@ -28,7 +28,7 @@ const PREPARED_BATCH = 4;
  */
 export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string): Promise<Job[]> {
   if (list.length === 0) return [];
-  const insert = (tx as Pick<Database, "insert">)
+  const insert = tx
     .insert(jobs)
     .values(
       list.map((job) => ({
@@ -63,7 +63,7 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string):
 export async function claim(worker: string, limit: number): Promise<Job[]> {
   if (limit <= 0) return [];
   const db = await database();
-  const { rows } = await executePrepared<Record<string, unknown>>(db, sql`
+  const { rows } = await executePrepared<{ job: Record<string, unknown> }>(db, sql`
     with due_tenants as (
       select distinct tenant_key from jobs
       where run_at <= now() and (locked_until is null or locked_until < now())
@@ -86,23 +86,8 @@ export async function claim(worker: string, limit: number): Promise<Job[]> {
       select c.id from candidates c join jobs j on j.id = c.id left join running r on r.tenant_key = j.tenant_key
       order by c.turn, coalesce(r.jobs, 0), random() limit ${limit}
     )
-    returning id, kind, tenant_key, payload, run_at, locked_by, locked_until, attempts, unique_key, created_at`);
-  return rows.map(toJob);
-}
-
-function toJob(row: Record<string, unknown>): Job {
-  return {
-    id: Number(row.id),
-    kind: String(row.kind),
-    tenantKey: String(row.tenant_key),
-    payload: row.payload as Record<string, unknown>,
-    runAt: new Date(row.run_at as string),
-    lockedBy: row.locked_by as string | null,
-    lockedUntil: row.locked_until ? new Date(row.locked_until as string) : null,
-    attempts: Number(row.attempts),
-    uniqueKey: row.unique_key as string | null,
-    createdAt: new Date(row.created_at as string),
-  };
+    returning to_json(jobs) as job`);
+  return rows.map((row) => fromJsonRow(jobs, row.job));
 }
 
 /** Renews the leases of the jobs this worker holds; answers the ids it still holds. */

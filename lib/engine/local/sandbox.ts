@@ -134,7 +134,7 @@ const spawnWith = ({ file, args, options }: Invocation) => (withStdin: boolean) 
   spawn(file, args, { ...options, stdio: [withStdin ? "pipe" : "ignore", "pipe", "pipe"] });
 
 /** The user a step's process runs as: `nobody` when Sluice runs as root. */
-export const stepUser = (): { uid?: number; gid?: number } => (runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {});
+const stepUser = (): { uid?: number; gid?: number } => (runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {});
 
 /** What a bubblewrap sandbox is made of here; a warm sandbox made under other settings is not used. */
 export const sandboxSignature = () => `${bwrap()}|${stepNetwork()}`;

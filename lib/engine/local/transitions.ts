@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
 import { executePrepared } from "@/db/prepared";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
-import { TERMINAL_RUN_STATES } from "@/lib/engine/runs/schema";
+import { TERMINAL_RUN_STATES, TERMINAL_STEP_STATES } from "@/lib/engine/runs/schema";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
 import { startExitHandler, topLevelStep } from "./exit-handler";
 import { enqueue, LEASE_MS, WAKE_CHANNEL } from "./queue";
@@ -46,6 +46,10 @@ export type Ctx = {
 export type Outcome = { state: Exclude<StepState, "pending" | "queued" | "running">; outputs?: Record<string, unknown> | null; exitCode?: number | null; error?: string | null };
 
 const terminalRuns = TERMINAL_RUN_STATES as RunRow["state"][];
+export const terminalSteps = TERMINAL_STEP_STATES as StepState[];
+
+/** The steps of a step's level that wait on it (none for a mapped step's items). */
+const downstreamOf = (graph: Graph, row: Pick<StepRow, "name" | "mapIndex">) => (row.mapIndex === null ? (levelPlan(graph).downstream.get(row.name) ?? []) : []);
 
 /** The graph of the level a step row belongs to, and the step's definition there. */
 export function stepDefinition(spec: WorkflowSpec, row: Pick<StepRow, "key">): { graph: Graph; step: Step } {
@@ -193,7 +197,7 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
   const recordAttempt = ATTEMPT_STATES.has(outcome.state);
   const spec = await ctx.loadSpec(run);
   const { graph, step } = stepDefinition(spec, row);
-  const downstream = row.mapIndex === null ? (levelPlan(graph).downstream.get(row.name) ?? []) : [];
+  const downstream = downstreamOf(graph, row);
   if (ctx.alone && !finishesAlone(spec, row, outcome)) throw new Error(`the end of step "${row.key}" needs a transaction`);
   const ready = downstream.length > 0 && passes(outcome.state, step) ? readyDownstream(ctx, run, row.parentId, downstream) : undefined;
   // alone, a step whose end leaves its level to end keeps its job until that is done (carryOn deletes it)
@@ -257,12 +261,10 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
  */
 export function finishesAlone(spec: WorkflowSpec, row: StepRow, outcome: Outcome): boolean {
   const { graph, step } = stepDefinition(spec, row);
-  const downstream = row.mapIndex === null ? (levelPlan(graph).downstream.get(row.name) ?? []) : [];
+  const downstream = downstreamOf(graph, row);
   if (downstream.length > 0 && !passes(outcome.state, step)) return false;
   return !(row.mapIndex !== null && step.map?.parallelism !== undefined);
 }
-
-const ENDED_STEP_STATES: StepState[] = ["succeeded", "failed", "skipped", "omitted", "cancelled", "timed_out"];
 
 /**
  * Carries on the end of a step that finished on its own: the last of its level, so its group,
@@ -276,7 +278,7 @@ export async function carryOn(ctx: Ctx, run: RunRow, row: StepRow, jobId?: numbe
   } else {
     const [parent] = await ctx.tx.select().from(runSteps).where(eq(runSteps.id, row.parentId)).for("no key update");
     const [current] = await ctx.tx.select({ state: runs.state }).from(runs).where(eq(runs.id, run.id));
-    if (parent && parent.remaining === 0 && !ENDED_STEP_STATES.includes(parent.state) && current?.state === "running") await finishParent(ctx, run, parent);
+    if (parent && parent.remaining === 0 && !terminalSteps.includes(parent.state) && current?.state === "running") await finishParent(ctx, run, parent);
   }
   if (jobId !== undefined) await ctx.tx.delete(jobs).where(eq(jobs.id, jobId));
 }
