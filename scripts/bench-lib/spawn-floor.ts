@@ -35,7 +35,7 @@ export function sandboxSpawner(argv: string[]): Spawner & { mode: SandboxMode; c
   return {
     label: command.mode,
     mode: command.mode,
-    spawnOnce: () => spawnToEnd(command.mode, () => command.start(false)),
+    spawnOnce: () => spawnToEnd(command.mode, () => command.start()),
     close: () => rmSync(path.dirname(dir.root), { recursive: true, force: true }),
   };
 }

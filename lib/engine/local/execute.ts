@@ -165,7 +165,7 @@ async function runAttempt(rt: StepRuntime, run: RunRow, row: StepRow, step: Step
             : { state: "failed", exitCode: result.status ?? null, error: result.error ?? null };
       return { outcome, failure: result.timedOut || result.status === undefined ? "error" : "failure", logs: await log.drain() };
     }
-    return await runCommand(step, scope, env, { runId: run.id, stepId: row.id, attempt: row.attempt }, log, timeoutMs, rt.signal, async (result, dir): Promise<Attempt> => {
+    return await runCommand(step, scope, env, { runId: run.id, stepId: row.id, attempt: row.attempt, sandboxKey: sandboxKey(run) }, log, timeoutMs, rt.signal, async (result, dir): Promise<Attempt> => {
       const logs = await log.drain();
       if (result.cancelled) return { outcome: { state: "cancelled", error: "Cancelled." }, logs };
       if (result.timedOut) return { outcome: { state: "timed_out", exitCode: result.exitCode, error: `Timed out after ${step.timeout}.` }, failure: "error", logs };
@@ -203,7 +203,7 @@ async function runCommand<T>(
   step: Step,
   scope: Scope,
   env: Record<string, string>,
-  attempt: { runId: string; stepId: number; attempt: number },
+  attempt: { runId: string; stepId: number; attempt: number; sandboxKey: string },
   log: LogWriter,
   timeoutMs: number | undefined,
   signal: AbortSignal,
@@ -229,16 +229,19 @@ async function runCommand<T>(
   const resources = step.kind === "container" ? step.container.resources : step.kind === "script" ? step.script.resources : undefined;
   const cores = parseCpu(resources?.cpu);
   const limited = [...limitArgs({ memoryBytes: parseMemory(resources?.memory), cpuSeconds: cores && timeoutMs ? Math.ceil((cores * timeoutMs) / 1000) : undefined }), ...argv];
-  const warm = mode === "bwrap" ? takeWarmSandbox(limited, env, outputPaths) : undefined;
+  const warm = mode === "bwrap" ? takeWarmSandbox({ argv: limited, env, outputPaths, stdin, key: attempt.sandboxKey }) : undefined;
   const dir = warm?.dir ?? createStepDir(attempt.runId, attempt.stepId, attempt.attempt);
   try {
-    const command = warm?.command ?? sandboxed(limited, env, dir, outputPaths);
-    if (stdin !== undefined && mode === "host") stdin = outputPaths.reduce((text, p) => text.split(p).join(hostPath(dir, p)), stdin);
-    return await use(await runProcess(command, log, timeoutMs, signal, stdin), dir);
+    const command = warm?.command ?? sandboxed(limited, env, dir, outputPaths, stdin);
+    return await use(await runProcess(command, log, timeoutMs, signal), dir);
   } finally {
-    removeStepDir(dir);
+    if (warm) warm.release();
+    else removeStepDir(dir);
   }
 }
+
+/** Steps share warm sandboxes only within one workspace and one starter (see warm-sandboxes.ts). */
+const sandboxKey = (run: RunRow) => `${run.workspaceId}/${run.startedByKind}/${run.startedById}`;
 
 const MAX_OUTPUT_BYTES = 1024 * 1024;
 

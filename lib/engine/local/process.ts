@@ -9,12 +9,12 @@ const KILL_GRACE_MS = 2_000;
  * Runs a step's process to its end: output into the log as it comes, killed (its whole process
  * group) at the timeout or when `signal` aborts — SIGTERM first, SIGKILL after a grace period.
  */
-export function runProcess(command: SandboxedCommand, log: LogWriter, timeoutMs: number | undefined, signal: AbortSignal, stdin?: string): Promise<ProcessResult> {
+export function runProcess(command: SandboxedCommand, log: LogWriter, timeoutMs: number | undefined, signal: AbortSignal): Promise<ProcessResult> {
   return new Promise((resolve) => {
     let timedOut = false;
     let cancelled = false;
     let settled = false;
-    const child = command.start(stdin !== undefined);
+    const child = command.start();
     const killGroup = (sig: NodeJS.Signals) => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       try {
@@ -33,9 +33,6 @@ export function runProcess(command: SandboxedCommand, log: LogWriter, timeoutMs:
     else signal.addEventListener("abort", onAbort, { once: true });
     child.stdout!.setEncoding("utf8").on("data", (text: string) => log.write("stdout", text));
     child.stderr!.setEncoding("utf8").on("data", (text: string) => log.write("stderr", text));
-    // a process may end without reading its input
-    child.stdin?.on("error", () => undefined);
-    if (stdin !== undefined) child.stdin!.end(stdin);
     const finish = (result: Omit<ProcessResult, "timedOut" | "cancelled">) => {
       if (settled) return;
       settled = true;

@@ -19,14 +19,14 @@ const send = (message, handle) => process.connected && process.send(message, han
 process.on("message", (m) => {
   let child;
   try {
-    child = spawn(m.file, m.args, { ...m.options, stdio: ["pipe", "pipe", "pipe", "pipe"] });
+    child = spawn(m.file, m.args, { ...m.options, stdio: ["ignore", "pipe", "pipe", "pipe"] });
   } catch (error) {
     return send({ kind: "exit", id: m.id, code: null, signal: null, error: String(error) });
   }
   child.once("error", (error) => send({ kind: "exit", id: m.id, code: null, signal: null, error: error.message }));
   if (child.pid === undefined) return;
   send({ kind: "started", id: m.id, pid: child.pid });
-  for (const fd of [0, 1, 2, 3]) send({ kind: "io", id: m.id, fd }, child.stdio[fd]);
+  for (const fd of [1, 2, 3]) send({ kind: "io", id: m.id, fd }, child.stdio[fd]);
   child.once("exit", (code, signal) => send({ kind: "exit", id: m.id, code, signal }));
 });
 process.on("disconnect", () => process.exit(0));
@@ -35,26 +35,32 @@ const worker = process.ppid;
 setInterval(() => process.ppid !== worker && process.exit(0), 1000);
 `;
 
-type Message = { kind: "started"; id: number; pid: number } | { kind: "io"; id: number; fd: 0 | 1 | 2 | 3 } | { kind: "exit"; id: number; code: number | null; signal: NodeJS.Signals | null; error?: string };
+type Message = { kind: "started"; id: number; pid: number } | { kind: "io"; id: number; fd: 1 | 2 | 3 } | { kind: "exit"; id: number; code: number | null; signal: NodeJS.Signals | null; error?: string };
 
 /** A process the keeper spawned, as the worker sees it: its streams, its exit, and signals sent by pid. */
 export class KeptProcess extends EventEmitter implements StepProcess {
   pid: number | undefined;
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
-  stdin: Socket | null = null;
   stdout: Socket | null = null;
   stderr: Socket | null = null;
   control: Socket | null = null;
   private exited = false;
   private openStreams = 2;
 
-  /** The step starts: its output streams keep the process alive until they close. */
+  /** A step starts in it: its output streams keep the worker's process alive until `rest`. */
   use() {
     this.stdout?.ref();
     this.stderr?.ref();
     this.emit("use");
     return this;
+  }
+
+  /** Its step ended and it waits for the next: it no longer keeps the worker's process alive. */
+  rest() {
+    this.stdout?.unref();
+    this.stderr?.unref();
+    this.emit("rest");
   }
 
   get running() {
@@ -75,7 +81,7 @@ export class KeptProcess extends EventEmitter implements StepProcess {
   receive(message: Message, handle: Socket | undefined) {
     if (message.kind === "started") this.pid = message.pid;
     else if (message.kind === "io" && handle) {
-      const key = (["stdin", "stdout", "stderr", "control"] as const)[message.fd];
+      const key = (["stdout", "stderr", "control"] as const)[message.fd - 1];
       // an idle warm sandbox does not keep the worker's process alive; `use` refs its streams
       this[key] = handle.unref();
       if (message.fd === 1 || message.fd === 2) handle.once("close", () => this.streamClosed());
@@ -135,11 +141,21 @@ export function startKeeper(onExit: (error: Error) => void): Keeper {
   // the keeper keeps the worker's process alive only while a step runs in one of its sandboxes
   const channel = child.channel as { ref: () => void; unref: () => void } | undefined;
   let inUse = 0;
-  const used = (proc: KeptProcess) =>
-    proc.once("use", () => {
+  const used = (proc: KeptProcess) => {
+    let busy = false;
+    const rest = () => {
+      if (!busy) return;
+      busy = false;
+      if (--inUse === 0) channel?.unref();
+    };
+    proc.on("use", () => {
+      if (busy) return;
+      busy = true;
       if (inUse++ === 0) channel?.ref();
-      proc.once("exit", () => --inUse === 0 && channel?.unref());
     });
+    proc.on("rest", rest);
+    proc.once("exit", rest);
+  };
   child.unref();
   (child.stderr as unknown as { unref: () => void }).unref();
   channel?.unref();

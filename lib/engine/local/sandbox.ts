@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type SpawnOptions } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import { log } from "@/lib/log/logger";
 
 /**
@@ -78,7 +78,7 @@ function unprivilegedNamespaces(): boolean {
 }
 
 /** The directory of one step attempt, outside the data directory, owned by the user the step runs as. */
-export type StepDir = { root: string; work: string; tmp: string; files: string };
+export type StepDir = { root: string; work: string; tmp: string; shm: string; files: string };
 
 export function stepsRoot() {
   return path.resolve(/*turbopackIgnore: true*/ process.env.SLUICE_STEPS_DIR || path.join(os.tmpdir(), "sluice-steps"));
@@ -91,11 +91,19 @@ export function createStepDir(runId: string, stepId: number, attempt: number): S
 /** A fresh step directory at `root` (whatever was there is removed). */
 export function stepDirAt(root: string): StepDir {
   rmSync(root, { recursive: true, force: true });
-  const dir: StepDir = { root, work: path.join(root, "work"), tmp: path.join(root, "tmp"), files: path.join(root, "files") };
+  const dir: StepDir = { root, work: path.join(root, "work"), tmp: path.join(root, "tmp"), shm: path.join(root, "shm"), files: path.join(root, "files") };
   mkdirSync(stepsRoot(), { recursive: true, mode: 0o711 });
-  for (const sub of [dir.work, dir.tmp, dir.files]) mkdirSync(sub, { recursive: true, mode: 0o700 });
-  if (runsAsRoot()) for (const owned of [path.dirname(root), root, dir.work, dir.tmp, dir.files]) chownSync(owned, NOBODY, NOBODY);
+  for (const sub of writable(dir)) mkdirSync(sub, { recursive: true, mode: 0o700 });
+  if (runsAsRoot()) for (const owned of [path.dirname(root), root, ...writable(dir)]) chownSync(owned, NOBODY, NOBODY);
   return dir;
+}
+
+/** The directories a step may write: everything else in its sandbox is read-only. */
+const writable = (dir: StepDir) => [dir.work, dir.tmp, dir.shm, dir.files];
+
+/** Empties the step's directories, for the next step of a sandbox that is used again. */
+export async function clearStepDir(dir: StepDir): Promise<void> {
+  await Promise.all(writable(dir).map(async (sub) => Promise.all((await readdir(sub)).map((name) => rm(path.join(sub, name), { recursive: true, force: true })))));
 }
 
 /** Removes the step's directory in the background: a recursive removal blocked the worker ~2 ms a step. */
@@ -119,7 +127,6 @@ export interface StepProcess {
   readonly pid?: number;
   readonly exitCode: number | null;
   readonly signalCode: NodeJS.Signals | null;
-  readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   kill(signal?: NodeJS.Signals): boolean;
@@ -127,11 +134,19 @@ export interface StepProcess {
   once(event: "close", listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
 }
 
-/** A step's process, ready to start: `start` spawns it (or wakes a warm sandbox) with stdin piped or not. */
-export type SandboxedCommand = { mode: SandboxMode; start: (withStdin: boolean) => StepProcess };
+/** A step's process, ready to start: `start` spawns it (or gives its command to a warm sandbox). */
+export type SandboxedCommand = { mode: SandboxMode; start: () => StepProcess };
 
-const spawnWith = ({ file, args, options }: Invocation) => (withStdin: boolean) =>
-  spawn(file, args, { ...options, stdio: [withStdin ? "pipe" : "ignore", "pipe", "pipe"] });
+/** Spawns `invocation`, its standard input `stdin` (or none). */
+const spawnWith =
+  ({ file, args, options }: Invocation, stdin: string | undefined) =>
+  (): StepProcess => {
+    const child = spawn(file, args, { ...options, stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    // a process may end without reading its input
+    child.stdin?.on("error", () => undefined);
+    if (stdin !== undefined) child.stdin?.end(stdin);
+    return child;
+  };
 
 /** The user a step's process runs as: `nobody` when Sluice runs as root. */
 const stepUser = (): { uid?: number; gid?: number } => (runsAsRoot() ? { uid: NOBODY, gid: NOBODY } : {});
@@ -149,9 +164,13 @@ export function bwrapInvocation(dir: StepDir, binds: string[], env: Record<strin
     "--ro-bind", "/etc", "/etc",
     "--proc", "/proc",
     "--dev", "/dev",
+    "--bind", dir.shm, "/dev/shm",
     "--bind", dir.tmp, "/tmp",
     "--bind", dir.work, "/work",
     ...binds,
+    // nothing a step writes outside its own directories outlives it (a sandbox may run the next step)
+    "--remount-ro", "/dev",
+    "--remount-ro", "/",
     "--chdir", "/work",
     "--unshare-all",
     ...(stepNetwork() === "host" ? ["--share-net"] : []),
@@ -179,13 +198,14 @@ function outputBinds(dir: StepDir, outputPaths: string[]): string[] {
 }
 
 /**
- * The process to spawn for `argv` (with its resource limits, `limitArgs`). In host mode `outputPaths` (absolute paths the step writes and
- * Sluice reads back) are rewritten to their place in the step's directory, wherever argv names them.
+ * The process to spawn for `argv` (with its resource limits, `limitArgs`), given `stdin`. In host mode `outputPaths` (absolute paths the step
+ * writes and Sluice reads back) are rewritten to their place in the step's directory, wherever argv or stdin names them.
  */
-export function sandboxed(argv: string[], env: Record<string, string>, dir: StepDir, outputPaths: string[]): SandboxedCommand {
+export function sandboxed(argv: string[], env: Record<string, string>, dir: StepDir, outputPaths: string[], stdin?: string): SandboxedCommand {
   const mode = sandboxMode();
-  if (mode === "bwrap") return { mode, start: spawnWith(bwrapInvocation(dir, outputBinds(dir, outputPaths), env, argv)) };
-  const mapped = argv.map((arg) => outputPaths.reduce((text, p) => text.split(p).join(hostPath(dir, p)), arg));
+  if (mode === "bwrap") return { mode, start: spawnWith(bwrapInvocation(dir, outputBinds(dir, outputPaths), env, argv), stdin) };
+  const mapPaths = (text: string) => outputPaths.reduce((mapped, p) => mapped.split(p).join(hostPath(dir, p)), text);
+  const mapped = argv.map(mapPaths);
   for (const p of outputPaths) {
     const host = path.dirname(hostPath(dir, p));
     mkdirSync(host, { recursive: true });
@@ -194,7 +214,7 @@ export function sandboxed(argv: string[], env: Record<string, string>, dir: Step
   const isolateNetwork = stepNetwork() === "none" && find("unshare") && unprivilegedNamespaces();
   const command = [...(isolateNetwork ? [find("unshare")!, "--user", "--map-root-user", "--net", "--"] : []), ...mapped];
   const hostEnv = { ...env, PATH: SYSTEM_PATH, HOME: dir.work, TMPDIR: dir.tmp } as unknown as NodeJS.ProcessEnv;
-  return { mode, start: spawnWith({ file: command[0], args: command.slice(1), options: { ...stepUser(), cwd: dir.work, env: hostEnv, detached: true } }) };
+  return { mode, start: spawnWith({ file: command[0], args: command.slice(1), options: { ...stepUser(), cwd: dir.work, env: hostEnv, detached: true } }, stdin === undefined ? undefined : mapPaths(stdin)) };
 }
 
 /** Whether a step writing `outputPaths` needs directories of its own mounted in its sandbox. */
