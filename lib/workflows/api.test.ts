@@ -123,6 +123,16 @@ describe("workflows REST API", () => {
     expect(stale.body.latest.createdAt).toMatch(/^\d{4}-/);
   });
 
+  it("finds a call that loops back through stored versions of other workflows", async () => {
+    const callStep = (workflow: string, version: number) => ({ name: `call-${workflow}`, kind: "workflow", call: { workflow, version } });
+    expect((await call(api.createWorkflow, { token, params: params(), body: { name: "loop-leaf", spec: {} } })).status).toBe(201);
+    expect((await call(api.createWorkflow, { token, params: params(), body: { name: "loop-middle", spec: { steps: [callStep("loop-leaf", 1)] } } })).status).toBe(201);
+    expect((await call(api.createWorkflow, { token, params: params(), body: { name: "loop-top", spec: { steps: [callStep("loop-middle", 1)] } } })).status).toBe(201);
+    const looping = await call(api.saveWorkflow, { token, params: params("loop-leaf"), body: { baseVersion: 1, spec: { steps: [callStep("loop-top", 1)] } } });
+    expect(looping.status).toBe(400);
+    expect(looping.body.problems).toEqual([expect.objectContaining({ code: "recursive-call", message: expect.stringContaining("loop-top v1 → loop-middle v1 → loop-leaf v1") })]);
+  });
+
   it("answers 400 with per-step problems for an invalid graph, and validates without saving", async () => {
     const broken = {
       steps: [

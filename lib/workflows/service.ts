@@ -72,21 +72,13 @@ async function findVersion(workflow: WorkflowRow, version: number): Promise<Vers
 
 const isStepKind = (kind: string): kind is StepKind => (STEP_KINDS as readonly string[]).includes(kind);
 
-/** What validation needs from the workspace: secret names, every workflow version's interface and the step kinds it allows. */
-export async function validationContext(ws: GuardedWorkspace, selfName?: string): Promise<ValidationContext> {
-  const db = await database();
-  const rows = await db
-    .select({
-      name: workflows.name,
-      version: workflowVersions.version,
-      inputs: sql<WorkflowSpec["inputs"]>`${workflowVersions.spec}->'inputs'`,
-      outputs: sql<WorkflowSpec["outputs"]>`${workflowVersions.spec}->'outputs'`,
-      calls: workflowVersions.calls,
-    })
-    .from(workflows)
-    .innerJoin(workflowVersions, eq(workflowVersions.workflowId, workflows.id))
-    .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt)))
-    .orderBy(asc(workflows.name), asc(workflowVersions.version));
+/**
+ * What validation needs from the workspace: secret names, workflow versions' interfaces and the step
+ * kinds it allows. For a `spec`, only what it can use: the workflows its calls reach, and the secret
+ * names only when it names a secret at all; without one (the editor's palette), every workflow.
+ */
+export async function validationContext(ws: GuardedWorkspace, selfName?: string, spec?: WorkflowSpec): Promise<ValidationContext> {
+  const rows = spec ? await reachableVersions(ws, collectCalls(spec)) : await allVersions(ws);
   const byName = new Map<string, ValidationContext["workflows"][number]["versions"][number][]>();
   for (const row of rows) {
     const versions = byName.get(row.name) ?? [];
@@ -94,11 +86,64 @@ export async function validationContext(ws: GuardedWorkspace, selfName?: string)
     byName.set(row.name, versions);
   }
   return {
-    secretNames: await secretNamesOf(ws.id),
+    secretNames: !spec || namesSecrets(spec) ? await secretNamesOf(ws.id) : [],
     workflows: [...byName].map(([name, versions]) => ({ name, versions })),
     self: selfName ? { name: selfName } : undefined,
     allowedStepKinds: ws.allowedStepKinds?.filter(isStepKind),
   };
+}
+
+/** Whether a spec names a secret anywhere: a `{ from: "secret" }` value or an input of type secret. */
+const namesSecrets = (spec: WorkflowSpec) => JSON.stringify(spec).includes('"secret"');
+
+/** A version's interface, read without the rest of its spec. */
+const interfaceColumns = {
+  name: workflows.name,
+  version: workflowVersions.version,
+  inputs: sql<WorkflowSpec["inputs"]>`${workflowVersions.spec}->'inputs'`,
+  outputs: sql<WorkflowSpec["outputs"]>`${workflowVersions.spec}->'outputs'`,
+  calls: workflowVersions.calls,
+};
+
+async function allVersions(ws: Pick<GuardedWorkspace, "id">) {
+  const db = await database();
+  return db
+    .select(interfaceColumns)
+    .from(workflows)
+    .innerJoin(workflowVersions, eq(workflowVersions.workflowId, workflows.id))
+    .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt)))
+    .orderBy(asc(workflows.name), asc(workflowVersions.version));
+}
+
+/** Every version of every workflow that `calls` reach, transitively (through the versions called). */
+async function reachableVersions(ws: Pick<GuardedWorkspace, "id">, calls: { workflow: string; version: number }[]) {
+  const db = await database();
+  const found: ({ spec: WorkflowSpec } & Awaited<ReturnType<typeof allVersions>>[number])[] = [];
+  const called = new Set<string>();
+  const queried = new Set<string>();
+  let pending = calls;
+  while (pending.length > 0) {
+    for (const call of pending) called.add(`${call.workflow}@${call.version}`);
+    const names = [...new Set(pending.map((c) => c.workflow))].filter((name) => !queried.has(name));
+    for (const name of names) queried.add(name);
+    const rows =
+      names.length === 0
+        ? []
+        : await db
+            .select({ ...interfaceColumns, spec: workflowVersions.spec })
+            .from(workflows)
+            .innerJoin(workflowVersions, eq(workflowVersions.workflowId, workflows.id))
+            .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt), inArray(workflows.name, names)))
+            .orderBy(asc(workflows.name), asc(workflowVersions.version));
+    found.push(...rows);
+    const next = [...pending];
+    pending = [];
+    for (const row of found) {
+      if (!next.some((c) => c.workflow === row.name && c.version === row.version)) continue;
+      pending.push(...row.calls.filter((c) => !called.has(`${c.workflow}@${c.version}`)));
+    }
+  }
+  return found;
 }
 
 function problemsError(problems: Problem[]) {
@@ -109,7 +154,7 @@ function problemsError(problems: Problem[]) {
 }
 
 async function assertValid(ws: GuardedWorkspace, name: string, spec: WorkflowSpec) {
-  const problems = validateWorkflow(spec, await validationContext(ws, name));
+  const problems = validateWorkflow(spec, await validationContext(ws, name, spec));
   if (problems.length > 0) throw problemsError(problems);
 }
 
@@ -272,32 +317,13 @@ export async function diffVersions(p: Principal, input: Ref & { version: number;
 export async function validateSpec(p: Principal, input: { workspaceId: string; name?: string; spec: unknown }) {
   const ws = await enterWorkspace(p, input.workspaceId, "workflow.read");
   const spec = parseInput(workflowSpec, input.spec);
-  const problems = validateWorkflow(spec, await validationContext(ws, input.name));
+  const problems = validateWorkflow(spec, await validationContext(ws, input.name, spec));
   return { valid: problems.length === 0, problems };
 }
 
-/** Every version that `calls` reaches, transitively, so an export can inline sub-workflows. */
+/** Every version that `calls` reaches, transitively, by name and version, so an export can inline sub-workflows. */
 export async function loadCallees(ws: Pick<GuardedWorkspace, "id">, calls: { workflow: string; version: number }[]) {
-  const db = await database();
-  const specs = new Map<string, WorkflowSpec>();
-  let pending = calls;
-  while (pending.length > 0) {
-    const names = [...new Set(pending.map((c) => c.workflow))];
-    const rows = await db
-      .select({ name: workflows.name, version: workflowVersions.version, spec: workflowVersions.spec, calls: workflowVersions.calls })
-      .from(workflows)
-      .innerJoin(workflowVersions, eq(workflowVersions.workflowId, workflows.id))
-      .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt), inArray(workflows.name, names)));
-    const wanted = new Set(pending.map((c) => `${c.workflow}@${c.version}`));
-    pending = [];
-    for (const row of rows) {
-      const key = `${row.name}@${row.version}`;
-      if (!wanted.has(key) || specs.has(key)) continue;
-      specs.set(key, row.spec);
-      pending.push(...row.calls.filter((c) => !specs.has(`${c.workflow}@${c.version}`)));
-    }
-  }
-  return specs;
+  return new Map((await reachableVersions(ws, calls)).map((row) => [`${row.name}@${row.version}`, row.spec]));
 }
 
 export async function exportWorkflow(p: Principal, input: Ref & z.input<typeof exportQuery>) {
@@ -355,7 +381,7 @@ export async function importWorkflow(p: Principal, input: z.input<typeof importI
   assertActive(ws);
   const imported = parseDocument(data.document);
   const name = parseInput(z.object({ name: dnsName }), { name: data.name ?? imported.name }).name;
-  const problems = validateWorkflow(imported.spec, await validationContext(ws, name));
+  const problems = validateWorkflow(imported.spec, await validationContext(ws, name, imported.spec));
   const workflow = await insertWorkflow(p, ws, { name, spec: imported.spec, message: "Imported" }, "workflow.import");
   return { name, workflow, warnings: imported.warnings, problems };
 }

@@ -73,7 +73,7 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
   const { workflow, version } = found;
   if (!version) throw notFound("workflow version");
   const versionNumber = version.version;
-  const context = await validationContext(ws, workflow.name);
+  const context = await validationContext(ws, workflow.name, version.spec);
   const problems = validateWorkflow(version.spec, context);
   if (problems.length > 0) {
     throw new AppError(400, "invalid_workflow", `Version ${versionNumber} cannot run: it has ${problems.length} problem${problems.length === 1 ? "" : "s"}.`, { problems });
