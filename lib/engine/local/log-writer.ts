@@ -6,6 +6,8 @@ export type PendingChunk = { stream: LogStream; text: string };
 
 const FLUSH_BYTES = 32 * 1024;
 const FLUSH_MS = 250;
+/** A step that ends within a second has its whole log written with its end, in the same statement. */
+const FIRST_FLUSH_MS = 1_000;
 /** Logs beyond this per attempt are dropped, with one line saying so. */
 export const MAX_LOG_BYTES = 16 * 1024 * 1024;
 export const MASK = "***";
@@ -18,7 +20,8 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * A step attempt's log: chunks as they come, masked, written to the database every 250 ms or 32 KiB.
+ * A step attempt's log: chunks as they come, masked, written to the database every 250 ms (the
+ * first time after a second) or 32 KiB.
  * A secret split across two writes is still masked: the last (longest secret − 1) characters of a
  * stream wait for the next write. What is still pending at the end goes into the step's completion
  * transaction (`drain`).
@@ -29,6 +32,7 @@ export class LogWriter {
   private size = 0;
   private total = 0;
   private timer: NodeJS.Timeout | undefined;
+  private flushed = false;
   private writing: Promise<void> = Promise.resolve();
   private readonly secrets: string[];
   private readonly hold: number;
@@ -75,7 +79,7 @@ export class LogWriter {
     else this.pending.push({ stream, text });
     this.size += text.length;
     if (this.size >= FLUSH_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    else this.timer ??= setTimeout(() => this.flush(), this.flushed ? FLUSH_MS : FIRST_FLUSH_MS);
   }
 
   /** Writes what is pending now (in the background, in order). */
@@ -86,6 +90,7 @@ export class LogWriter {
     this.pending = [];
     this.size = 0;
     if (chunks.length === 0) return;
+    this.flushed = true;
     this.writing = this.writing.then(async () => {
       const db = await database();
       await db.insert(runLogs).values(chunks.map((c) => ({ runId: this.runId, stepId: this.stepId, attempt: this.attempt, stream: c.stream, text: c.text })));
