@@ -24,6 +24,7 @@ import { syncBuiltinESMExports } from "node:module";
 import pg from "pg";
 import { disconnect } from "@/db/client";
 import { KeptProcess } from "@/lib/engine/local/sandbox-keeper";
+import { SandboxStep } from "@/lib/engine/local/warm-sandboxes";
 import { LocalWorker } from "@/lib/engine/local/worker";
 import { startRun } from "@/lib/engine/runs/service";
 import { findTenant, operatorPrincipal } from "@/lib/tenants/service";
@@ -87,12 +88,21 @@ function instrument() {
     return child;
   }) as typeof spawn;
   syncBuiltinESMExports();
-  // a warm sandbox (lib/engine/local/warm-sandboxes.ts) was spawned by the sandbox keeper: its step starts when it is used
+  // a warm sandbox (lib/engine/local/warm-sandboxes.ts) was spawned by the sandbox keeper: a step starts when it is used, and ends as its SandboxStep
+  const running = new WeakMap<KeptProcess, Spawned>();
   const use = KeptProcess.prototype.use;
   KeptProcess.prototype.use = function (this: KeptProcess) {
     const now = performance.now();
-    follow({ start: now, returned: now, warm: true }, this);
+    const record: Spawned = { start: now, returned: now, warm: true };
+    spawns.push(record);
+    running.set(this, record);
     return use.call(this);
+  };
+  const emit = SandboxStep.prototype.emit;
+  SandboxStep.prototype.emit = function (this: SandboxStep, event: string | symbol, ...args: unknown[]) {
+    const record = running.get(this.sandbox);
+    if (record && (event === "exit" || event === "close")) record[event] ??= performance.now();
+    return emit.call(this, event, ...args);
   };
 }
 

@@ -137,6 +137,14 @@ describe.runIf(sandboxMode() === "bwrap")("a warm sandbox", () => {
     expect(await run(["sh", "-c", "touch /x || touch /dev/x || touch /etc/x || echo read-only"])).toMatchObject({ stdout: "read-only\n" });
   });
 
+  it("is not used again after a step that left System V IPC objects behind", async () => {
+    const first = await run(["ipcmk", "-M", "1024"], { key: "ipc" });
+    expect(first.stdout).toContain("Shared memory id");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(first.dir.root)).toBe(false);
+    expect((await run(["true"], { key: "ipc" })).dir.root).not.toEqual(first.dir.root);
+  });
+
   it("does not share a sandbox between keys", async () => {
     const mine = await run(["true"], { key: "mine" });
     const theirs = await run(["true"], { key: "theirs" });

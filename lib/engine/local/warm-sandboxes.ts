@@ -21,7 +21,8 @@ import { bwrapInvocation, clearStepDir, needsOutputBinds, removeStepDir, sandbox
  * shim), writes the nonce to stdout and stderr — where the step's output ends — and the exit code
  * to fd 3. Sluice then empties the step's directories (/work, /tmp, /dev/shm; the rest of the
  * sandbox is read-only), and the sandbox waits for the next step of the same starter in the same
- * workspace. Steps of other workspaces or starters never share one. The shim ignores the signals a
+ * workspace. Steps of other workspaces or starters never share one. A step that left System V IPC
+ * objects behind (they outlive processes) ends its sandbox: the shim exits. The shim ignores the signals a
  * step may send its process group (`kill 0`); one that kills it anyway (`kill -9 0`) ends its
  * sandbox, and so itself, as it would have.
  *
@@ -36,6 +37,7 @@ s=; while [ "$n" -gt 0 ]; do IFS= read -r l <&3 || exit 125; s="$s$l
 kill -9 -1 2>/dev/null
 printf %s "$m"; printf %s "$m" >&2
 echo "$c" >&3
+for f in /proc/sysvipc/shm /proc/sysvipc/msg /proc/sysvipc/sem; do { read -r h; read -r x && exit 0; } <"$f"; done 2>/dev/null
 done`;
 
 /** The shell reads its script a byte at a time: past this, a new sandbox starts faster. */
@@ -101,14 +103,15 @@ export class StepOutput {
 }
 
 /** A step running in a warm sandbox, as the step's runner sees a process. */
-class SandboxStep extends EventEmitter implements StepProcess {
+export class SandboxStep extends EventEmitter implements StepProcess {
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
   private streamsOpen = 2;
   private exited = false;
 
   constructor(
-    private readonly sandbox: WarmSandbox,
+    /** the sandbox's processes */
+    readonly sandbox: KeptProcess,
     readonly stdout: PassThrough,
     readonly stderr: PassThrough,
   ) {
@@ -116,12 +119,12 @@ class SandboxStep extends EventEmitter implements StepProcess {
   }
 
   get pid() {
-    return this.sandbox.process.pid;
+    return this.sandbox.pid;
   }
 
   /** Signals end the sandbox (its process group): a sandbox whose step was killed is not used again. */
   kill(signal: NodeJS.Signals = "SIGTERM") {
-    return this.sandbox.process.kill(signal);
+    return this.sandbox.kill(signal);
   }
 
   /** @internal */
@@ -179,7 +182,7 @@ class WarmSandbox {
   /** Gives the sandbox its next step: `script` from launchScript. */
   run(script: string): SandboxStep {
     const nonce = script.slice(script.indexOf(" ") + 1, script.indexOf("\n"));
-    const step = new SandboxStep(this, this.outputs[0].begin(nonce), this.outputs[1].begin(nonce));
+    const step = new SandboxStep(this.process, this.outputs[0].begin(nonce), this.outputs[1].begin(nonce));
     this.step = step;
     this.process.use();
     this.process.control!.write(script);
