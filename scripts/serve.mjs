@@ -49,7 +49,14 @@ async function primary() {
     if (message?.type !== "sluice:wake" && message?.type !== "sluice:cancel") return;
     for (const [id, { slot }] of workers) if (slot.role === "engine") cluster.workers?.[id]?.send(message);
   });
-  cluster.on("listening", () => (anyListened = true));
+  // the line that says Sluice answers comes once every web worker listens: until then one crash can leave none
+  const listened = new Set();
+  cluster.on("listening", (worker) => {
+    anyListened = true;
+    if (listened.size === count || workers.get(worker.id)?.slot.role !== "web") return;
+    listened.add(worker.id);
+    if (listened.size === count) console.log(`Sluice listening on http://localhost:${port} (${count} workers)`);
+  });
   cluster.on("exit", (worker, code, signal) => {
     const { startedAt, slot } = workers.get(worker.id);
     workers.delete(worker.id);
@@ -81,7 +88,6 @@ async function primary() {
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
-  console.log(`Sluice listening on http://localhost:${port} (${count} workers)`);
 }
 
 async function worker() {

@@ -154,10 +154,14 @@ export class LocalWorker {
       case "step":
         return executeStepJob(this.runtime(signal), job.id, Number(job.payload.stepId), loaded);
       case "run.start":
-        return this.transact(async (ctx) => {
-          await startRun(ctx, String(job.payload.runId));
-          await ctx.tx.delete(jobs).where(eq(jobs.id, job.id));
-        });
+        return this.transact(
+          async (ctx) => {
+            await startRun(ctx, String(job.payload.runId));
+            await ctx.tx.delete(jobs).where(eq(jobs.id, job.id));
+          },
+          false,
+          true,
+        );
       default: {
         const handler = handlers.get(job.kind);
         if (!handler) throw new Error(`no handler for jobs of kind "${job.kind}"`);
@@ -171,9 +175,12 @@ export class LocalWorker {
   /**
    * A transaction of the state machine — or, `alone`, one statement committed on its own and then
    * what it handed on (`followUp`) in a transaction; the steps it claimed for this worker start
-   * after the commit.
+   * after the commit. `ending`: the last work of a run.start job, whose slot is free once it
+   * commits — a step it makes ready may take that slot (this worker runs one over its concurrency for
+   * that moment). A step's end does not: under load its successors go through the queue, where
+   * tenants take turns.
    */
-  async transact(work: (ctx: Ctx) => Promise<void>, alone = false) {
+  async transact(work: (ctx: Ctx) => Promise<void>, alone = false, ending = false) {
     const db = await database();
     // the slots this transaction reserved; other transactions reserve theirs at the same time
     let held = 0;
@@ -185,7 +192,7 @@ export class LocalWorker {
       alone,
       loadSpec: (run) => loadSpec(run, ctx.tx),
       take: () => {
-        if (this.stopped || this.busy >= this.concurrency) return false;
+        if (this.stopped || this.busy >= this.concurrency + (ending ? 1 : 0)) return false;
         this.reserved += 1;
         held += 1;
         return true;
@@ -213,7 +220,7 @@ export class LocalWorker {
     }
     for (const started of ctx.started) this.startClaimed(started);
     if (ctx.queued) wakeWorkers();
-    if (ctx.followUp) await this.transact(ctx.followUp);
+    if (ctx.followUp) await this.transact(ctx.followUp, false, ending);
   }
 
   private startClaimed(started: Started) {
