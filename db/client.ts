@@ -1,4 +1,5 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { embeddedDatabaseUrl, stopEmbedded } from "./embedded";
 import * as schema from "./schema";
@@ -9,6 +10,24 @@ type State = { pool: pg.Pool; db: Database; url: string; embedded: boolean };
 // One pool per process, also across Next.js bundles (instrumentation and routes are separate bundles).
 const holder = globalThis as unknown as { __sluiceDb?: State; __sluiceDbInit?: Promise<State> };
 
+/**
+ * A connection to embedded PGlite, whose connections all share one session: a prepared statement's
+ * name is made this connection's own, so that two connections (of this process or another) preparing
+ * the same statement never collide.
+ */
+export class EmbeddedClient extends pg.Client {
+  private readonly tag = randomBytes(6).toString("base64url");
+
+  // pg's query has many overloads; only a config object names a prepared statement
+  query(...args: unknown[]): never {
+    const [config] = args;
+    if (config && typeof config === "object" && typeof (config as { name?: unknown }).name === "string" && (config as { name: string }).name) {
+      args[0] = { ...config, name: `${(config as { name: string }).name}_${this.tag}` };
+    }
+    return (super.query as (...rest: unknown[]) => never)(...args);
+  }
+}
+
 async function open(): Promise<State> {
   const url = process.env.DATABASE_URL || (await embeddedDatabaseUrl());
   // DATABASE_URL may also name an embedded server that another process serves (tests, the CLI).
@@ -17,7 +36,12 @@ async function open(): Promise<State> {
   const { rows } = await probe.query<{ version: string }>("select version()");
   await probe.end();
   const embedded = rows[0].version.includes("PGlite");
-  const pool = new pg.Pool({ connectionString: url, max: embedded ? 8 : Number(process.env.DATABASE_POOL_MAX ?? 10) });
+  const pool = new pg.Pool(
+    embedded
+      ? // its connections live as long as the process: each prepares its statements once
+        { connectionString: url, max: 8, idleTimeoutMillis: 0, Client: EmbeddedClient }
+      : { connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) },
+  );
   pool.on("error", () => undefined);
   return { pool, url, embedded, db: drizzle(pool, { schema }) };
 }
@@ -45,14 +69,6 @@ export async function isEmbedded(): Promise<boolean> {
   return holder.__sluiceDb!.embedded;
 }
 
-/**
- * A name for a server-side prepared statement, or "" (unnamed) on embedded PGlite: its socket
- * connections share one session, where a name prepared by one connection collides with another's.
- */
-export async function statementName(name: string): Promise<string> {
-  await connect();
-  return holder.__sluiceDb!.embedded ? "" : name;
-}
 
 export async function disconnect() {
   const state = holder.__sluiceDb;

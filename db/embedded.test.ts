@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
+import { EmbeddedClient } from "./client";
 import { embeddedDatabaseUrl, serveEmbedded, stopEmbedded } from "./embedded";
 
 /** The inodes of the TCP sockets this process listens on (Linux: /proc). */
@@ -46,6 +47,26 @@ describe.runIf(process.platform === "linux")("embedded database server", () => {
   const cleanup: (() => unknown)[] = [];
   afterEach(async () => {
     for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  it("lets every connection prepare the same named statement, though they share one session", async () => {
+    const served = await serveEmbedded();
+    cleanup.push(() => served.close());
+    const connected = async (Client: typeof pg.Client) => {
+      const client = new Client({ connectionString: served.url });
+      await client.connect();
+      cleanup.push(() => client.end());
+      return client;
+    };
+    const named = (client: pg.Client, n: number) => client.query<{ n: number }>({ name: "sluice_same", text: "select $1::int as n", values: [n] });
+    const clients = await Promise.all([connected(EmbeddedClient), connected(EmbeddedClient), connected(EmbeddedClient)]);
+    for (let round = 0; round < 3; round++) {
+      expect((await Promise.all(clients.map((client, i) => named(client, round * 10 + i)))).map((result) => result.rows[0].n)).toEqual([0, 1, 2].map((i) => round * 10 + i));
+    }
+    // plain connections collide: the name one prepared exists already for the other
+    const [first, second] = await Promise.all([connected(pg.Client), connected(pg.Client)]);
+    await named(first, 1);
+    await expect(named(second, 2)).rejects.toMatchObject({ code: "42P05" });
   });
 
   it("listens on a Unix socket in a private directory and opens no TCP port", async () => {

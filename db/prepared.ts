@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import type { SQL } from "drizzle-orm";
 import type { PgDialect, PgSession } from "drizzle-orm/pg-core";
-import { isEmbedded } from "./client";
 
 type Executor = { execute: (query: SQL) => PromiseLike<unknown> };
 
@@ -9,12 +8,10 @@ type Executor = { execute: (query: SQL) => PromiseLike<unknown> };
  * Runs a raw statement as a named prepared statement, planned once per connection instead of at
  * every call: the local engine's statements of many parts took PostgreSQL 1.6 ms to plan and under
  * 0.5 ms to run (measured with EXPLAIN ANALYZE). The name is the statement text's hash, so each
- * variant of a statement is prepared on its own. `executor` is the database or a transaction.
- * The embedded database is one session behind all its connections, where names would collide: there
- * the statement runs as any other.
+ * variant of a statement is prepared on its own. `executor` is the database or a transaction. (On the
+ * embedded database, whose connections share one session, each connection's names are its own: db/client.ts.)
  */
 export async function executePrepared<T extends Record<string, unknown>>(executor: Executor, query: SQL): Promise<{ rows: T[] }> {
-  if (await isEmbedded()) return (await executor.execute(query)) as { rows: T[] };
   const { dialect, session } = executor as unknown as { dialect: PgDialect; session: PgSession };
   const built = dialect.sqlToQuery(query);
   const name = `sluice_${createHash("sha1").update(built.sql).digest("base64url").slice(0, 20)}`;

@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { database, statementName, type Database } from "@/db/client";
+import { database, type Database } from "@/db/client";
 import { storageOrganizations, storageSpaces, workspaceMembers, workspaces } from "@/db/schema";
 
 /**
@@ -7,13 +7,13 @@ import { storageOrganizations, storageSpaces, workspaceMembers, workspaces } fro
  * caller's standing in their workspaces), prepared once per database: building and planning them
  * each time cost more than running them.
  */
-async function prepare(db: Database) {
+function prepare(db: Database) {
   return {
     organization: db
       .select()
       .from(storageOrganizations)
       .where(and(eq(storageOrganizations.tenantId, sql.placeholder("tenantId")), eq(storageOrganizations.name, sql.placeholder("name")), isNull(storageOrganizations.deletedAt)))
-      .prepare(await statementName("storage_organization")),
+      .prepare("storage_organization"),
     spaces: db
       .select({ space: storageSpaces, ws: workspaces, memberRole: workspaceMembers.role })
       .from(storageSpaces)
@@ -24,7 +24,7 @@ async function prepare(db: Database) {
       )
       .where(and(eq(storageSpaces.organizationId, sql.placeholder("organizationId")), isNull(storageSpaces.deletedAt)))
       .orderBy(asc(storageSpaces.name))
-      .prepare(await statementName("storage_spaces")),
+      .prepare("storage_spaces"),
   };
 }
 

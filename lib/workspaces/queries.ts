@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { database, statementName, type Database } from "@/db/client";
+import { database, type Database } from "@/db/client";
 import { workspaceMembers, workspaces } from "@/db/schema";
 
 /**
@@ -13,7 +13,7 @@ const withMembership = and(
   eq(workspaceMembers.principalId, sql.placeholder("principalId")),
 );
 
-async function prepare(db: Database) {
+function prepare(db: Database) {
   const columns = { ws: workspaces, memberRole: workspaceMembers.role };
   return {
     page: db
@@ -30,14 +30,14 @@ async function prepare(db: Database) {
       )
       .orderBy(asc(workspaces.name))
       .limit(sql.placeholder("limit"))
-      .prepare(await statementName("workspaces_page")),
+      .prepare("workspaces_page"),
     one: db
       .select(columns)
       .from(workspaces)
       .leftJoin(workspaceMembers, withMembership)
       .where(and(eq(workspaces.id, sql.placeholder("id")), eq(workspaces.tenantId, sql.placeholder("tenantId"))))
       .limit(1)
-      .prepare(await statementName("workspace_one")),
+      .prepare("workspace_one"),
   };
 }
 
