@@ -20,10 +20,8 @@ export class EmbeddedClient extends pg.Client {
 
   // pg's query has many overloads; only a config object names a prepared statement
   query(...args: unknown[]): never {
-    const [config] = args;
-    if (config && typeof config === "object" && typeof (config as { name?: unknown }).name === "string" && (config as { name: string }).name) {
-      args[0] = { ...config, name: `${(config as { name: string }).name}_${this.tag}` };
-    }
+    const config = args[0] as { name?: unknown } | null | undefined;
+    if (typeof config === "object" && typeof config?.name === "string" && config.name) args[0] = { ...config, name: `${config.name}_${this.tag}` };
     return (super.query as (...rest: unknown[]) => never)(...args);
   }
 }
@@ -68,7 +66,6 @@ export async function isEmbedded(): Promise<boolean> {
   await connect();
   return holder.__sluiceDb!.embedded;
 }
-
 
 export async function disconnect() {
   const state = holder.__sluiceDb;

@@ -78,7 +78,7 @@ const isStepKind = (kind: string): kind is StepKind => (STEP_KINDS as readonly s
  * names only when it names a secret at all; without one (the editor's palette), every workflow.
  */
 export async function validationContext(ws: GuardedWorkspace, selfName?: string, spec?: WorkflowSpec): Promise<ValidationContext> {
-  const rows = spec ? await reachableVersions(ws, collectCalls(spec)) : await allVersions(ws);
+  const rows = spec ? await reachableVersions(ws, collectCalls(spec)) : await versionRows(ws);
   const byName = new Map<string, ValidationContext["workflows"][number]["versions"][number][]>();
   for (const row of rows) {
     const versions = byName.get(row.name) ?? [];
@@ -105,45 +105,32 @@ const interfaceColumns = {
   calls: workflowVersions.calls,
 };
 
-async function allVersions(ws: Pick<GuardedWorkspace, "id">) {
+/** The versions of the workspace's workflows: all of them, or those of `names` with their specs. */
+async function versionRows(ws: Pick<GuardedWorkspace, "id">, names?: string[]) {
   const db = await database();
   return db
-    .select(interfaceColumns)
+    .select({ ...interfaceColumns, spec: names ? workflowVersions.spec : sql<null>`null` })
     .from(workflows)
     .innerJoin(workflowVersions, eq(workflowVersions.workflowId, workflows.id))
-    .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt)))
+    .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt), names ? inArray(workflows.name, names) : undefined))
     .orderBy(asc(workflows.name), asc(workflowVersions.version));
 }
 
 /** Every version of every workflow that `calls` reach, transitively (through the versions called). */
 async function reachableVersions(ws: Pick<GuardedWorkspace, "id">, calls: { workflow: string; version: number }[]) {
-  const db = await database();
-  const found: ({ spec: WorkflowSpec } & Awaited<ReturnType<typeof allVersions>>[number])[] = [];
-  const called = new Set<string>();
+  const key = (call: { workflow: string; version: number }) => `${call.workflow}@${call.version}`;
+  const rows = new Map<string, Awaited<ReturnType<typeof versionRows>>[number]>();
   const queried = new Set<string>();
+  const seen = new Set<string>();
   let pending = calls;
   while (pending.length > 0) {
-    for (const call of pending) called.add(`${call.workflow}@${call.version}`);
-    const names = [...new Set(pending.map((c) => c.workflow))].filter((name) => !queried.has(name));
+    const names = [...new Set(pending.map((call) => call.workflow))].filter((name) => !queried.has(name));
     for (const name of names) queried.add(name);
-    const rows =
-      names.length === 0
-        ? []
-        : await db
-            .select({ ...interfaceColumns, spec: workflowVersions.spec })
-            .from(workflows)
-            .innerJoin(workflowVersions, eq(workflowVersions.workflowId, workflows.id))
-            .where(and(eq(workflows.workspaceId, ws.id), isNull(workflows.deletedAt), inArray(workflows.name, names)))
-            .orderBy(asc(workflows.name), asc(workflowVersions.version));
-    found.push(...rows);
-    const next = [...pending];
-    pending = [];
-    for (const row of found) {
-      if (!next.some((c) => c.workflow === row.name && c.version === row.version)) continue;
-      pending.push(...row.calls.filter((c) => !called.has(`${c.workflow}@${c.version}`)));
-    }
+    if (names.length > 0) for (const row of await versionRows(ws, names)) rows.set(key({ workflow: row.name, version: row.version }), row);
+    for (const call of pending) seen.add(key(call));
+    pending = pending.flatMap((call) => rows.get(key(call))?.calls ?? []).filter((call) => !seen.has(key(call)));
   }
-  return found;
+  return [...rows.values()];
 }
 
 function problemsError(problems: Problem[]) {
@@ -323,7 +310,7 @@ export async function validateSpec(p: Principal, input: { workspaceId: string; n
 
 /** Every version that `calls` reaches, transitively, by name and version, so an export can inline sub-workflows. */
 export async function loadCallees(ws: Pick<GuardedWorkspace, "id">, calls: { workflow: string; version: number }[]) {
-  return new Map((await reachableVersions(ws, calls)).map((row) => [`${row.name}@${row.version}`, row.spec]));
+  return new Map((await reachableVersions(ws, calls)).map((row) => [`${row.name}@${row.version}`, row.spec as WorkflowSpec]));
 }
 
 export async function exportWorkflow(p: Principal, input: Ref & z.input<typeof exportQuery>) {
