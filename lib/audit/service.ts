@@ -22,7 +22,12 @@ export type AuditEntry = {
 
 /** Records a change. Called by services (inside their transaction), never by adapters. */
 export async function recordAudit(tx: Executor, actor: Principal, entry: AuditEntry) {
-  await tx.insert(auditEvents).values({
+  await auditInsert(tx, actor, entry);
+}
+
+/** The insert that records a change, to run on its own (`recordAudit`) or within another statement. */
+export function auditInsert(tx: Executor, actor: Principal, entry: AuditEntry) {
+  return tx.insert(auditEvents).values({
     tenantId: actor.tenantId,
     actorKind: actor.kind,
     actorId: actor.id,

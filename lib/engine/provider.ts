@@ -1,4 +1,6 @@
-import type { Tx, RunRow } from "./local/transitions";
+import type { Alongside, NewRun, RunExecutor } from "./local/submit";
+import type { RunRow, StepRow } from "./local/transitions";
+import type { WorkflowSpec } from "@/lib/workflows/model";
 import type { LogChunk, RunStep } from "./runs/schema";
 
 /**
@@ -10,9 +12,13 @@ import type { LogChunk, RunStep } from "./runs/schema";
  */
 export interface ExecutionProvider {
   readonly name: "local" | "argo";
-  /** Starts a run recorded as queued, in the transaction that recorded it. */
-  submit(tx: Tx, run: RunRow): Promise<void>;
-  /** After the submitting transaction committed: wake whoever runs it. */
+  /**
+   * Records a new run and starts it, in one statement (in the caller's transaction, when it passes
+   * one), with the inserts that go `alongside` it (its audit entry): its steps and the run itself
+   * as they were recorded.
+   */
+  start(executor: RunExecutor, request: StartRequest): Promise<{ run: RunRow; steps: StepRow[] }>;
+  /** After the starting statement committed: wake whoever runs it. */
   submitted(): void;
   /** Stops these runs' running steps (processes, pods); their state is already recorded as cancelled. */
   cancel(runIds: string[]): Promise<void>;
@@ -21,5 +27,8 @@ export interface ExecutionProvider {
   /** Log chunks of the run (or one step, or one attempt) after chunk `after`. */
   logs(runId: string, filter: LogFilter): Promise<LogChunk[]>;
 }
+
+/** A run to start: its version's spec, and its workspace's limit of running runs (null: none). */
+export type StartRequest = { run: NewRun; spec: WorkflowSpec; workspaceLimit: number | null; alongside: Alongside[] };
 
 export type LogFilter = { stepId?: number; attempt?: number; after?: number; limit: number };

@@ -59,6 +59,8 @@ export class Reply {
 }
 
 const emptyObject = z.object({});
+/** An endpoint without query parameters refuses any. */
+const noQuery = emptyObject.strict();
 /** Versions are PostgreSQL integers. */
 const MAX_VERSION = 2_147_483_647;
 
@@ -131,9 +133,12 @@ function requestIdOf(request: Request) {
   return given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
+/** `body`: the request's body as the caller already read it (and capped); else it is read from `request`. */
+type HandleContext = { params: Promise<Record<string, string>>; body?: Uint8Array<ArrayBuffer> };
+
 export type Endpoint = {
   spec: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>;
-  handle: (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  handle: (request: Request, context: HandleContext) => Promise<Response>;
 };
 
 /** The one route-handler wrapper: principal, scope, zod, service call, problem+json. */
@@ -141,7 +146,7 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
   spec: EndpointSpec<P, Q, B>,
   handler: (ctx: EndpointContext<P, Q, B>) => Promise<unknown>,
 ): Endpoint {
-  const handle = async (request: Request, context: { params: Promise<Record<string, string>> }) => {
+  const handle = async (request: Request, context: HandleContext) => {
     const requestId = requestIdOf(request);
     return withRequestContext(requestId, async () => {
       const started = performance.now();
@@ -149,7 +154,7 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
       let principal: Principal | undefined;
       try {
         // The body is read (and capped) before the token is checked: an oversized body costs nothing more.
-        const body = spec.body ? await readRequestBody(request) : undefined;
+        const body = spec.body ? (context.body ?? (await readRequestBody(request))) : undefined;
         principal = spec.scope ? await resolvePrincipal(request) : undefined;
         if (principal && spec.scope && !principal.scopes.includes(ALL_SCOPES_MARKER) && !principal.scopes.includes(spec.scope)) {
           throw new AppError(403, "insufficient_scope", `This endpoint needs the '${spec.scope}' scope.`, { requiredScope: spec.scope });
@@ -162,7 +167,7 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
         const ctx: EndpointContext<P, Q, B> = {
           principal: principal as Principal,
           params: parsePart(spec.params, rawParams, "params"),
-          query: parsePart(spec.query ?? (emptyObject.strict() as unknown as Q), rawQuery, "query"),
+          query: parsePart(spec.query ?? (noQuery as unknown as Q), rawQuery, "query"),
           body: body && spec.bodyFormat !== "raw" ? parsePart(spec.body, parseBody(body, request.headers.get("content-type") ?? "", spec.bodyFormat ?? "json"), "body") : (undefined as z.output<B>),
           rawBody: body,
           ifMatch: parseIfMatch(request),

@@ -110,8 +110,8 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse, origin
       return true;
     }
   }
-  const request = new Request(url, { method: req.method, headers, body });
-  const response = await found.route.endpoint.handle(request, { params: Promise.resolve(found.params) });
+  const request = new Request(url, { method: req.method, headers });
+  const response = await found.route.endpoint.handle(request, { params: Promise.resolve(found.params), body });
   await send(res, response, extra);
   return true;
 }

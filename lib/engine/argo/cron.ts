@@ -5,7 +5,7 @@ import { recordAudit } from "@/lib/audit/service";
 import { describePrincipal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
 import { ARGO_API_VERSION } from "@/lib/workflows/argo/types";
-import { insertRun } from "../local/submit";
+import { recordRun } from "../local/submit";
 import { triggerPrincipal } from "../triggers/principal";
 import type { RunRow } from "../local/transitions";
 import { compileWorkflow, secretsUsed, type RunWorkflowSpec } from "./compile";
@@ -168,7 +168,7 @@ export async function adoptScheduledRun(wf: ArgoWorkflowObject): Promise<RunRow 
   const [tenant] = await db.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(eq(tenants.id, schedule.tenantId));
   const starter = triggerPrincipal(tenant, "schedule", schedule);
   const run = await db.transaction(async (tx) => {
-    const created = await insertRun(tx, {
+    const { run: created } = await recordRun(tx, {
       tenantId: schedule.tenantId,
       workspaceId: schedule.workspaceId,
       workflowId: workflow.id,
@@ -180,10 +180,10 @@ export async function adoptScheduledRun(wf: ArgoWorkflowObject): Promise<RunRow 
       startedByKind: starter.kind,
       startedById: starter.id,
       startedByName: describePrincipal(starter),
-    });
+    }, { engine: "argo" });
     const [row] = await tx
       .update(runs)
-      .set({ engine: "argo", engineRef: ref, state: "running", startedAt: wf.status?.startedAt ? new Date(wf.status.startedAt) : sql`now()` })
+      .set({ engineRef: ref, state: "running", startedAt: wf.status?.startedAt ? new Date(wf.status.startedAt) : sql`now()` })
       .where(eq(runs.id, created.id))
       .returning();
     if (defs.spec.steps.length > 0) await tx.insert(runSteps).values(defs.spec.steps.map((step) => ({ runId: row.id, key: step.name, name: step.name, kind: step.kind }))).onConflictDoNothing();

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { database } from "@/db/client";
 import { runSteps, stepAttempts, workflows } from "@/db/schema";
 import { engineFixture, saveWorkflow, sh } from "@/lib/engine/testing/engine";
-import { insertRun } from "../local/submit";
+import { recordRun } from "../local/submit";
 import { recordSteps, runDefinitions } from "./record";
 import type { ArgoNode, ArgoWorkflowObject } from "./resources";
 
@@ -17,8 +17,7 @@ describe("recording a Workflow's nodes", () => {
     });
     const db = await database();
     const [workflow] = await db.select().from(workflows).where(and(eq(workflows.workspaceId, fx.workspaceId), eq(workflows.name, "wide")));
-    const run = await db.transaction((tx) =>
-      insertRun(tx, {
+    const { run } = await recordRun(db, {
         tenantId: fx.tenant.id,
         workspaceId: fx.workspaceId,
         workflowId: workflow.id,
@@ -30,8 +29,7 @@ describe("recording a Workflow's nodes", () => {
         startedByKind: "user",
         startedById: fx.admin.id,
         startedByName: "test",
-      }),
-    );
+      }, { engine: "argo" });
     const defs = await runDefinitions(run);
     const WF = "wide-1";
     const items = Array.from({ length: 4_500 }, (_, i) => i);

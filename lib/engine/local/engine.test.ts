@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { database } from "@/db/client";
-import { jobs, runs } from "@/db/schema";
+import { auditEvents, jobs, runs } from "@/db/schema";
 import { createSecret } from "@/lib/secrets/service";
 import { engineFixture, engineWorker, runToEnd, saveWorkflow, sh, stepByKey, waitForRun } from "@/lib/engine/testing/engine";
 import { cancelRun, getRun, retryRun, startRun } from "../runs/service";
@@ -282,6 +282,23 @@ describe("the local engine", () => {
     const carried = await waitForRun(fx.admin, fx.workspaceId, ran.id);
     expect(carried.state).toBe("succeeded");
     expect(await db.select().from(jobs).where(eq(jobs.id, job.id))).toEqual([]);
+  });
+
+  it("records a new run running with its first steps queued, and its audit entry, in the statement that starts it", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "at-once", { steps: [sh("first", "echo 1"), sh("second", "echo 2", { dependsOn: ["first"] })] });
+    const started = await startRun(fx.admin, { workspaceId: fx.workspaceId, workflow: "at-once", inputs: {}, trigger: "api" });
+    expect(started.state).toBe("running");
+    expect(started.startedAt).not.toBeNull();
+    expect(started.steps.map((s) => [s.key, s.state])).toEqual([
+      ["first", "queued"],
+      ["second", "pending"],
+    ]);
+    const db = await database();
+    expect(await db.select().from(auditEvents).where(and(eq(auditEvents.action, "run.start"), eq(auditEvents.targetId, started.id)))).toHaveLength(1);
+    // no worker had to start it: the only jobs it ever had were its steps'
+    const ended = await waitForRun(fx.admin, fx.workspaceId, started.id);
+    expect(states(ended)).toEqual({ first: "succeeded", second: "succeeded" });
+    expect(await db.select().from(jobs).where(sql`${jobs.payload}->>'runId' = ${started.id}`)).toEqual([]);
   });
 
   it("refuses inputs that do not fit the workflow's inputs", async () => {

@@ -18,7 +18,7 @@ import { exitVariables } from "./exit-handler";
 import { createStepDir, hostPath, limitArgs, parseCpu, parseMemory, removeStepDir, sandboxed, sandboxMode, SandboxUnavailable, type StepDir } from "./sandbox";
 import { takeWarmSandbox } from "./warm-sandboxes";
 import { submitChildRun } from "./submit";
-import { carryOn, expandMap, createLevel, finishesAlone, finishStep, scheduleRetry, stepDefinition, terminalSteps, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
+import { carryOn, endsAlone, expandMap, createLevel, finishesAlone, finishStep, scheduleRetry, stepDefinition, terminalSteps, type Ctx, type Outcome, type RunRow, type StepRow, type Tx } from "./transitions";
 import { asText, graphInputValues, isSecretRef, renderText, resolveSource, typedInput, typedOutput, ValueError, type Scope } from "./values";
 
 /** How a worker runs one step job: everything but the claiming and the transaction boundaries. */
@@ -397,8 +397,8 @@ export async function executeStepJob(rt: StepRuntime, jobId: number, stepId: num
   const attempt = await runAttempt(rt, run, row, step, scope);
   const delay = attempt.failure && attempt.outcome.state !== "cancelled" ? retryDelay(step, row.attempt, attempt.failure, row.startedAt ?? new Date()) : undefined;
   if (delay === undefined) {
-    // the last step of a run ends it in the same transaction (alone, its end would take one more)
-    const last = row.parentId === null && run.remaining <= 1;
+    // the last step of a run whose end sets more off ends it in the same transaction (alone, that would take one more)
+    const last = row.parentId === null && run.remaining <= 1 && !endsAlone(spec, run, null);
     await rt.transact((ctx) => finishStep(ctx, run, row, attempt.outcome, jobId, attempt.logs), !last && finishesAlone(spec, row, attempt.outcome));
     return;
   }

@@ -3,17 +3,25 @@ import { database } from "@/db/client";
 import { runLogs, runSteps, stepAttempts } from "@/db/schema";
 import type { ExecutionProvider, LogFilter } from "../provider";
 import { presentLog, presentStep } from "../runs/presentation";
-import { enqueue } from "./queue";
 import { cancelRunsLocally, wakeWorkers } from "./signals";
-import type { RunRow, Tx } from "./transitions";
+import { recordRun, runStartJob } from "./submit";
+import { levelRows } from "./transitions";
 import { CANCEL_CHANNEL } from "./worker";
 
 /** The embedded engine: Sluice's own workers, fed by the PostgreSQL queue. */
 export const localProvider: ExecutionProvider = {
   name: "local",
 
-  async submit(tx: Tx, run: RunRow) {
-    await enqueue(tx, [{ kind: "run.start", tenantKey: run.tenantId, payload: { runId: run.id }, uniqueKey: `run.start:${run.id}` }]);
+  /**
+   * Started here, its first steps queued for any worker, unless a worker must decide first: whether
+   * a limited workspace may run one more, which steps a retry keeps, or how a run of no steps ends.
+   */
+  async start(executor, { run, spec, workspaceLimit, alongside }) {
+    const id = run.id ?? crypto.randomUUID();
+    const atOnce = workspaceLimit === null && !run.reuseRunId && spec.steps.length > 0;
+    const graph = { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps };
+    const start = atOnce ? { steps: levelRows(id, null, graph, new Map(), () => false) } : { job: runStartJob({ id, tenantId: run.tenantId }) };
+    return recordRun(executor, { ...run, id }, start, alongside);
   },
 
   submitted() {

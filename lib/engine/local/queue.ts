@@ -20,7 +20,21 @@ export const LEASE_MS = Number(process.env.SLUICE_LEASE_MS) || 15_000;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = { kind: string; tenantKey?: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string };
 type Executor = Pick<Database, "insert" | "execute">;
-const PREPARED_BATCH = 4;
+export const PREPARED_BATCH = 4;
+
+/** A job's row; `claimedBy` holds it for that worker under a fresh lease. */
+export function jobRow(job: NewJob, claimedBy?: string) {
+  return {
+    kind: job.kind,
+    tenantKey: job.tenantKey ?? "",
+    payload: job.payload ?? {},
+    runAt: job.runAt ?? sql`now()`,
+    uniqueKey: job.uniqueKey,
+    lockedBy: claimedBy ?? null,
+    lockedUntil: claimedBy ? sql`now() + make_interval(secs => ${LEASE_MS / 1000})` : null,
+    attempts: claimedBy ? 1 : 0,
+  };
+}
 
 /**
  * Adds jobs inside the caller's transaction; `claimedBy` hands them straight to that worker. One
@@ -30,18 +44,7 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string):
   if (list.length === 0) return [];
   const insert = tx
     .insert(jobs)
-    .values(
-      list.map((job) => ({
-        kind: job.kind,
-        tenantKey: job.tenantKey ?? "",
-        payload: job.payload ?? {},
-        runAt: job.runAt ?? sql`now()`,
-        uniqueKey: job.uniqueKey,
-        lockedBy: claimedBy ?? null,
-        lockedUntil: claimedBy ? sql`now() + make_interval(secs => ${LEASE_MS / 1000})` : null,
-        attempts: claimedBy ? 1 : 0,
-      })),
-    )
+    .values(list.map((job) => jobRow(job, claimedBy)))
     .onConflictDoNothing()
     .returning();
   // a job that was there already (its unique key) may still be waiting for a worker too

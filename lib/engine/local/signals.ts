@@ -10,12 +10,25 @@ type Signal = { type: "sluice:wake" } | { type: "sluice:cancel"; runIds: string[
 
 const bus = ((globalThis as { __sluiceSignals?: EventEmitter }).__sluiceSignals ??= new EventEmitter().setMaxListeners(100));
 
+const relayed = () => Boolean(process.send) && process.env.SLUICE_PROCESS_ROLE === "web";
+
 function send(signal: Signal) {
   bus.emit(signal.type, signal);
-  if (process.send && process.env.SLUICE_PROCESS_ROLE === "web") process.send(signal);
+  if (relayed()) process.send!(signal);
 }
 
-export const wakeWorkers = () => send({ type: "sluice:wake" });
+let wakeRelayPending = false;
+
+/** Work is due. A web process's wake-ups of one turn of its event loop reach the engine process as one. */
+export function wakeWorkers() {
+  bus.emit("sluice:wake", { type: "sluice:wake" });
+  if (!relayed() || wakeRelayPending) return;
+  wakeRelayPending = true;
+  setImmediate(() => {
+    wakeRelayPending = false;
+    process.send!({ type: "sluice:wake" } satisfies Signal);
+  });
+}
 export const cancelRunsLocally = (runIds: string[]) => send({ type: "sluice:cancel", runIds });
 
 export function onWake(listener: () => void): () => void {

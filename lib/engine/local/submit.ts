@@ -1,19 +1,58 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { runs, runSteps, workflows, workflowVersions } from "@/db/schema";
-import { enqueue } from "./queue";
-import type { Ctx, RunRow, StepRow, Tx } from "./transitions";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { executePrepared } from "@/db/prepared";
+import { fromJsonRow } from "@/db/rows";
+import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
+import { jobRow, PREPARED_BATCH, WAKE_CHANNEL, type NewJob } from "./queue";
+import type { Ctx, NewStepRow, RunRow, StepRow } from "./transitions";
 
 export type NewRun = Pick<RunRow, "tenantId" | "workspaceId" | "workflowId" | "workflowName" | "workflowVersion" | "inputs" | "trigger" | "triggerRef" | "startedByKind" | "startedById" | "startedByName"> &
-  Partial<Pick<RunRow, "parentRunId" | "parentStepId" | "rootRunId" | "retryOf" | "reuseRunId">>;
+  Partial<Pick<RunRow, "id" | "parentRunId" | "parentStepId" | "rootRunId" | "retryOf" | "reuseRunId">>;
 
-/** Records a queued run, in the caller's transaction; a provider's `submit` starts it. */
-export async function insertRun(tx: Pick<Tx, "insert">, values: NewRun): Promise<RunRow> {
-  const id = crypto.randomUUID();
-  const [run] = await tx
-    .insert(runs)
-    .values({ ...values, id, rootRunId: values.rootRunId ?? id, state: "queued" })
-    .returning();
-  return run;
+/** The database or a transaction. */
+export type RunExecutor = Pick<Database, "insert" | "execute">;
+/** An insert written in the same statement as the run (its audit entry). */
+export type Alongside = { getSQL(): SQL };
+/**
+ * How a new run starts: its top level's steps are created with it (those with nothing upstream
+ * queued for any worker, and the run running), or a job starts it, or its engine picks it up.
+ */
+export type RunStart = { steps: NewStepRow[] } | { job: NewJob } | { engine: "argo" };
+
+/**
+ * Records a new run in one statement, atomic without a transaction: the run, how it starts, and
+ * what goes `alongside` it. The other workers are woken (NOTIFY) when it queued jobs; this
+ * process's engine by the provider's `submitted`.
+ */
+export async function recordRun(executor: RunExecutor, values: NewRun, start: RunStart, alongside: Alongside[] = []): Promise<{ run: RunRow; steps: StepRow[] }> {
+  const id = values.id ?? crypto.randomUUID();
+  const steps = "steps" in start ? start.steps.map((step) => ({ ...step, runId: id })) : [];
+  const running = steps.length > 0 ? { state: "running" as const, remaining: steps.length, startedAt: sql`clock_timestamp()` } : { state: "queued" as const };
+  const engine = "engine" in start ? start.engine : "local";
+  const parts = [sql`run as (${executor.insert(runs).values({ ...values, id, rootRunId: values.rootRunId ?? id, engine, ...running }).returning().getSQL()})`];
+  if (steps.length > 0) {
+    parts.push(
+      sql`steps as (${executor.insert(runSteps).values(steps).returning().getSQL()})`,
+      sql`queued as (
+        insert into jobs (kind, tenant_key, payload)
+        select 'step', ${values.tenantId}, jsonb_build_object('stepId', id, 'runId', run_id) from steps where state = 'queued'
+        returning id)`,
+    );
+  }
+  if ("job" in start) parts.push(sql`queued as (${executor.insert(jobs).values(jobRow(start.job)).returning({ id: jobs.id }).getSQL()})`);
+  alongside.forEach((insert, i) => parts.push(sql`${sql.raw(`alongside${i}`)} as (${insert.getSQL()})`));
+  const queues = "engine" in start ? sql`` : sql`, wake as (select pg_notify(${WAKE_CHANNEL}, '') where exists (select 1 from queued))`;
+  const statement = sql`with ${sql.join(parts, sql`, `)}${queues}
+    select (select to_json(run) from run) as run, ${steps.length > 0 ? sql`(select json_agg(steps order by id) from steps)` : sql`null`} as steps${"engine" in start ? sql`` : sql`, (select count(*) from wake) as woken`}`;
+  type Row = { run: Record<string, unknown>; steps: Record<string, unknown>[] | null };
+  // a statement's text grows with the level's steps: only small levels are kept prepared
+  const { rows } = steps.length <= PREPARED_BATCH ? await executePrepared<Row>(executor, statement) : await executor.execute<Row>(statement);
+  return { run: fromJsonRow(runs, rows[0].run), steps: (rows[0].steps ?? []).map((row) => fromJsonRow(runSteps, row)) };
+}
+
+/** The job that starts a queued run on a worker. */
+export function runStartJob(run: Pick<RunRow, "id" | "tenantId">): NewJob {
+  return { kind: "run.start", tenantKey: run.tenantId, payload: { runId: run.id }, uniqueKey: `run.start:${run.id}` };
 }
 
 /** A `workflow` step's run of the version it calls, linked to its parent and root run. */
@@ -24,7 +63,9 @@ export async function submitChildRun(ctx: Ctx, parentRun: RunRow, row: StepRow, 
     .innerJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, call.version)))
     .where(and(eq(workflows.workspaceId, parentRun.workspaceId), eq(workflows.name, call.workflow), isNull(workflows.deletedAt)));
   if (!callee) throw new Error(`workflow "${call.workflow}" v${call.version} no longer exists`);
-  const child = await insertRun(ctx.tx, {
+  const childId = crypto.randomUUID();
+  const { run: child } = await recordRun(ctx.tx, {
+    id: childId,
     tenantId: parentRun.tenantId,
     workspaceId: parentRun.workspaceId,
     workflowId: callee.id,
@@ -39,8 +80,7 @@ export async function submitChildRun(ctx: Ctx, parentRun: RunRow, row: StepRow, 
     parentRunId: parentRun.id,
     parentStepId: row.id,
     rootRunId: parentRun.rootRunId,
-  });
-  await enqueue(ctx.tx, [{ kind: "run.start", tenantKey: child.tenantId, payload: { runId: child.id }, uniqueKey: `run.start:${child.id}` }]);
+  }, { job: runStartJob({ id: childId, tenantId: parentRun.tenantId }) });
   ctx.queued = true;
   await ctx.tx.update(runSteps).set({ childRunId: child.id }).where(eq(runSteps.id, row.id));
   return child.id;

@@ -1,13 +1,15 @@
 import { and, eq, getTableColumns, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import type { PgInsertValue } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
 import { executePrepared } from "@/db/prepared";
 import { jobs, runs, runSteps, stepAttempts, workspaces, type StepState } from "@/db/schema";
 import { TERMINAL_RUN_STATES, TERMINAL_STEP_STATES } from "@/lib/engine/runs/schema";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
-import { startExitHandler, topLevelStep } from "./exit-handler";
+import { exitHandlerStep, startExitHandler, topLevelStep } from "./exit-handler";
 import { enqueue, LEASE_MS, WAKE_CHANNEL } from "./queue";
 import { childKey, graphAt, itemKey, levelPlan, parseKey } from "./plan";
+import { runStartJob } from "./submit";
 import { graphInputValues, resolveSource, type Scope } from "./values";
 
 /**
@@ -35,8 +37,8 @@ export type Ctx = {
   /** jobs were queued for any worker: wake them once the transaction commits */
   queued: boolean;
   /**
-   * The work is one statement committed on its own, not a transaction (`finishesAlone`): what its
-   * end leaves to do in a transaction it hands on as `followUp`, run once it committed.
+   * The work is statements committed each on its own, not a transaction (`finishesAlone`): what a
+   * step's end leaves to do in a transaction it hands on as `followUp`, run once it committed.
    */
   alone: boolean;
   followUp?: (ctx: Ctx) => Promise<void>;
@@ -111,35 +113,39 @@ async function reusable(ctx: Ctx, run: RunRow, keys: string[]): Promise<Map<stri
   return new Map(rows.map((row) => [row.key, row]));
 }
 
+export type NewStepRow = PgInsertValue<typeof runSteps>;
+
 /**
- * Creates the rows of one graph level (the run's top level or a group instance); those with nothing
- * upstream start at once — as running when this worker takes them, else queued. Steps a retry keeps
- * are created finished, with their outputs. Starting a run (`starting`), the run turns running in
- * the same statement that counts its top level's steps.
+ * The rows of one graph level (the run's top level or a group instance): those with nothing
+ * upstream start at once — as running when `take` gives them a slot of this worker, else queued.
+ * Steps a retry keeps (`kept`, by key) are created finished, with their outputs.
  */
-export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null, graph: Graph, starting = false) {
+export function levelRows(runId: string, parent: Pick<StepRow, "id" | "key"> | null, graph: Graph, kept: Map<string, StepRow>, take: () => boolean): NewStepRow[] {
   const plan = levelPlan(graph);
   const keyOf = (step: Step) => childKey(parent?.key ?? null, step.name);
-  const kept = await reusable(ctx, run, graph.steps.map(keyOf));
   const keptNames = new Set(graph.steps.filter((step) => kept.has(keyOf(step))).map((step) => step.name));
   const waitingOn = (step: Step) => plan.upstream.get(step.name)!.filter((name) => !keptNames.has(name)).length;
   const ready = graph.steps.filter((step) => !keptNames.has(step.name) && waitingOn(step) === 0);
-  const mine = new Set(ready.filter(() => ctx.take()).map((step) => step.name));
-  const rows = graph.steps.length
-    ? await ctx.tx
-        .insert(runSteps)
-        .values(
-          graph.steps.map((step) => {
-            const reused = kept.get(keyOf(step));
-            const base = { runId: run.id, parentId: parent?.id ?? null, key: keyOf(step), name: step.name, kind: step.kind, waitingOn: waitingOn(step) };
-            if (reused) return { ...base, state: reused.state, outputs: reused.outputs, inputs: reused.inputs, attempt: 0, startedAt: reused.startedAt, finishedAt: reused.finishedAt, exitCode: reused.exitCode };
-            if (mine.has(step.name)) return { ...base, state: "running" as const, attempt: 1, startedAt: sql`clock_timestamp()`, attemptStartedAt: sql`clock_timestamp()` };
-            return { ...base, state: ready.includes(step) ? ("queued" as const) : ("pending" as const) };
-          }),
-        )
-        .returning()
-    : [];
-  const open = rows.filter((row) => !keptNames.has(row.name));
+  const mine = new Set(ready.filter(() => take()).map((step) => step.name));
+  return graph.steps.map((step) => {
+    const reused = kept.get(keyOf(step));
+    const base = { runId, parentId: parent?.id ?? null, key: keyOf(step), name: step.name, kind: step.kind, waitingOn: waitingOn(step) };
+    if (reused) return { ...base, state: reused.state, outputs: reused.outputs, inputs: reused.inputs, attempt: 0, startedAt: reused.startedAt, finishedAt: reused.finishedAt, exitCode: reused.exitCode };
+    if (mine.has(step.name)) return { ...base, state: "running" as const, attempt: 1, startedAt: sql`clock_timestamp()`, attemptStartedAt: sql`clock_timestamp()` };
+    return { ...base, state: ready.includes(step) ? ("queued" as const) : ("pending" as const) };
+  });
+}
+
+/**
+ * Creates the rows of one graph level (`levelRows`) and queues or claims those that start at once.
+ * Starting a run (`starting`), the run turns running in the same statement that counts its top
+ * level's steps.
+ */
+export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null, graph: Graph, starting = false) {
+  const kept = await reusable(ctx, run, graph.steps.map((step) => childKey(parent?.key ?? null, step.name)));
+  const values = levelRows(run.id, parent, graph, kept, ctx.take);
+  const rows = values.length ? await ctx.tx.insert(runSteps).values(values).returning() : [];
+  const open = rows.filter((row) => !kept.has(row.key));
   if (parent) await ctx.tx.update(runSteps).set({ remaining: open.length }).where(eq(runSteps.id, parent.id));
   const [counted] = parent
     ? [run]
@@ -202,7 +208,9 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
   const ready = downstream.length > 0 && passes(outcome.state, step) ? readyDownstream(ctx, run, row.parentId, downstream) : undefined;
   // alone, a step whose end leaves its level to end keeps its job until that is done (carryOn deletes it)
   const keepJob = ctx.alone ? sql` and coalesce((select remaining from run_count), 1) <> 0 and coalesce((select remaining from parent_count), 1) <> 0` : sql``;
-  const { rows: [result] } = await executePrepared<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null }>(ctx.tx, sql`
+  // alone, the run's last step reads what ending the run needs: its level as it ended, and whether a limited workspace waits
+  const endsRun = ctx.alone && row.parentId === null;
+  const { rows: [result] } = await executePrepared<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null; top?: Record<string, unknown>[]; workspace_limit?: number | null }>(ctx.tx, sql`
     with done as (
       update run_steps set state = ${outcome.state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb,
         exit_code = ${outcome.exitCode ?? null}, error = ${outcome.error ?? null}, finished_at = clock_timestamp()
@@ -230,7 +238,9 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
     )${ready ? ready.ctes : sql``}
     select (select count(*) from done)::int as done, (select state from runs where id = ${run.id}) as run_state,
       (select remaining from run_count) as run_remaining, (select remaining from parent_count) as parent_remaining,
-      ${ready ? ready.result : sql`null as ready`}`);
+      ${ready ? ready.result : sql`null as ready`}${endsRun ? sql`,
+      (select json_agg(to_json(s)) from run_steps s where s.run_id = ${run.id} and s.parent_id is null and s.id <> ${row.id} and (select remaining from run_count) = 0) as top,
+      (select max_concurrent_runs from workspaces where id = ${run.workspaceId}) as workspace_limit` : sql``}`);
   if (result.done === 0 || result.run_state !== "running") {
     ready?.release([]);
     return;
@@ -248,9 +258,11 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       else await startNextItem(ctx, run, counted);
     }
   } else if (result.run_remaining === 0) {
+    const top = [...(result.top ?? []).map((json) => fromJsonRow(runSteps, json)), { ...row, state: outcome.state, outputs }];
     // what finishRun reads of the run does not change while it runs; its end is guarded by the run's state
-    if (ctx.alone) ctx.followUp = (next) => carryOn(next, run, row, jobId);
-    else await finishRun(ctx, run);
+    if (!ctx.alone) await finishRun(ctx, run);
+    else if (endsAlone(await ctx.loadSpec(run), run, result.workspace_limit ?? null) && top.every((step) => terminalSteps.includes(step.state))) await endRunAlone(ctx, run, top, jobId);
+    else ctx.followUp = (next) => carryOn(next, run, row, jobId);
   }
 }
 
@@ -415,17 +427,9 @@ export function graphOutputs(graph: Graph, outputs: Map<string, Record<string, u
   return Object.fromEntries(graph.outputs.map((output) => [output.name, resolveSource(output.value, scope)]));
 }
 
-/** All top-level steps ended: the run's state and outputs; a sub-workflow run then finishes its calling step. */
-async function finishRun(ctx: Ctx, run: RunRow) {
-  const spec = await ctx.loadSpec(run);
-  const top = await ctx.tx.select().from(runSteps).where(and(eq(runSteps.runId, run.id), isNull(runSteps.parentId)));
-  let state: RunRow["state"] = levelState(top, (row) => stepDefinition(spec, row).step);
-  if (top.some((s) => s.state === "timed_out") && state === "failed") state = "timed_out";
-  const exit = await startExitHandler(ctx, run, spec, top, state);
-  if (exit) {
-    await createLevel(ctx, run, exit.row, exit.graph);
-    return;
-  }
+/** How a run whose top-level steps all ended ends: its state, and its outputs or error. */
+function runEnding(spec: WorkflowSpec, run: RunRow, top: StepRow[]): Pick<RunRow, "state" | "outputs" | "error"> {
+  let state: RunRow["state"] = topState(spec, top);
   let outputs: Record<string, unknown> | null = null;
   let error: string | null = state === "succeeded" ? null : `Steps ${top.filter((s) => ["failed", "timed_out", "cancelled"].includes(s.state)).map((s) => `"${s.key}"`).join(", ")} did not succeed.`;
   if (state === "succeeded") {
@@ -436,14 +440,51 @@ async function finishRun(ctx: Ctx, run: RunRow) {
       error = `The workflow's outputs could not be read: ${(e as Error).message}`;
     }
   }
+  return { state, outputs, error };
+}
+
+/** The state of a run whose top-level steps all ended in these states. */
+function topState(spec: WorkflowSpec, top: StepRow[]): RunRow["state"] {
+  const state = levelState(top, (row) => stepDefinition(spec, row).step);
+  return top.some((s) => s.state === "timed_out") && state === "failed" ? "timed_out" : state;
+}
+
+/** All top-level steps ended: the run's state and outputs; a sub-workflow run then finishes its calling step. */
+async function finishRun(ctx: Ctx, run: RunRow) {
+  const spec = await ctx.loadSpec(run);
+  const top = await ctx.tx.select().from(runSteps).where(and(eq(runSteps.runId, run.id), isNull(runSteps.parentId)));
+  const exit = await startExitHandler(ctx, run, spec, top, topState(spec, top));
+  if (exit) {
+    await createLevel(ctx, run, exit.row, exit.graph);
+    return;
+  }
   const [row] = await ctx.tx
     .update(runs)
-    .set({ state, outputs, error, finishedAt: sql`clock_timestamp()` })
+    .set({ ...runEnding(spec, run, top), finishedAt: sql`clock_timestamp()` })
     .where(and(eq(runs.id, run.id), notInArray(runs.state, terminalRuns)))
     .returning({ ...getTableColumns(runs), workspaceLimit: sql<number | null>`(select ${workspaces.maxConcurrentRuns} from ${workspaces} where ${workspaces.id} = ${runs.workspaceId})` });
   if (!row) return;
   const { workspaceLimit, ...ended } = row;
   await afterRunEnded(ctx, ended, workspaceLimit);
+}
+
+/** Whether a run's end is its own row alone: no exit handler to start, no calling step to finish, no queued run of a limited workspace to start. */
+export function endsAlone(spec: WorkflowSpec, run: Pick<RunRow, "parentRunId">, workspaceLimit: number | null) {
+  return !exitHandlerStep(spec) && run.parentRunId === null && workspaceLimit === null;
+}
+
+/**
+ * Ends a run (`endsAlone`) whose last top-level step ended on its own: `top` is its level as that
+ * step's statement left it. One statement, with the deletion of that step's job (until then a
+ * worker that finds the job carries the end on).
+ */
+async function endRunAlone(ctx: Ctx, run: RunRow, top: StepRow[], jobId?: number) {
+  const ended = ctx.tx
+    .update(runs)
+    .set({ ...runEnding(await ctx.loadSpec(run), run, top), finishedAt: sql`clock_timestamp()` })
+    .where(and(eq(runs.id, run.id), notInArray(runs.state, terminalRuns)))
+    .returning({ id: runs.id });
+  await executePrepared(ctx.tx, sql`with ended as (${ended.getSQL()}), job as (delete from jobs where id = ${jobId ?? -1}) select count(*) from ended`);
 }
 
 /** What a run's end sets off: its calling step (sub-workflows) and the next queued run of a limited workspace. */
@@ -467,7 +508,7 @@ async function afterRunEnded(ctx: Ctx, ended: RunRow, workspaceLimit: number | n
       .orderBy(runs.createdAt)
       .limit(1);
     if (next) {
-      await enqueue(ctx.tx, [{ kind: "run.start", tenantKey: ended.tenantId, payload: { runId: next.id }, uniqueKey: `run.start:${next.id}` }]);
+      await enqueue(ctx.tx, [runStartJob({ id: next.id, tenantId: ended.tenantId })]);
       ctx.queued = true;
     }
   }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { database } from "@/db/client";
 import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
 import { workspaceAccess } from "@/lib/access/policy";
-import { recordAudit } from "@/lib/audit/service";
+import { auditInsert, recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
@@ -15,10 +15,10 @@ import type { ExecutionProvider } from "../provider";
 import { workspaceEngine } from "../argo/config";
 import { argoProvider } from "../argo/provider";
 import { localProvider } from "../local/provider";
-import { insertRun } from "../local/submit";
+import type { RunExecutor } from "../local/submit";
 import type { Tx } from "../local/transitions";
 import { parseRunInputs } from "./inputs";
-import { presentRun } from "./presentation";
+import { presentRun, presentStep } from "./presentation";
 import { getRunQuery, listRunsQuery, retryRunBody, runTrigger, startRunBody, TERMINAL_RUN_STATES, type RunDetail } from "./schema";
 
 type RunRow = typeof runs.$inferSelect;
@@ -80,8 +80,10 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
   }
   const inputs = parseRunInputs(version.spec.inputs, data.inputs, new Set(context.secretNames));
   const provider = providerFor({ engine: workspaceEngine(ws) });
-  const run = await db.transaction(async (tx) => {
-    const created = await insertRun(tx, {
+  const id = crypto.randomUUID();
+  const request = (executor: RunExecutor) => ({
+    run: {
+      id,
       tenantId: p.tenantId,
       workspaceId: ws.id,
       workflowId: workflow.id,
@@ -93,15 +95,20 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
       startedByKind: p.kind,
       startedById: p.id,
       startedByName: describePrincipal(p),
-    });
-    await provider.submit(tx, created);
-    await recordAudit(tx, p, { action: "run.start", targetType: "run", targetId: created.id, workspaceId: ws.id, after: { workflow: workflow.name, version: versionNumber, trigger: data.trigger } });
-    await within?.(tx, created);
-    return created;
+    },
+    spec: version.spec,
+    workspaceLimit: ws.maxConcurrentRuns,
+    alongside: [auditInsert(executor, p, { action: "run.start", targetType: "run", targetId: id, workspaceId: ws.id, after: { workflow: workflow.name, version: versionNumber, trigger: data.trigger } })],
   });
+  const { run, steps } = within
+    ? await db.transaction(async (tx) => {
+        const started = await provider.start(tx, request(tx));
+        await within(tx, started.run);
+        return started;
+      })
+    : await provider.start(db, request(db));
   provider.submitted();
-  // a run just made has no steps yet: no engine has started it
-  return detail(run, version.spec, [], []);
+  return detail(run, version.spec, [], steps.map((step) => presentStep(step, [])));
 }
 
 async function detail(run: RunRow, spec: RunDetail["spec"], children: RunRow[], steps?: RunDetail["steps"]): Promise<RunDetail> {
@@ -225,9 +232,13 @@ export async function retryRun(p: Principal, input: z.input<typeof retryInput>) 
   const [workflow] = await db.select().from(workflows).where(and(eq(workflows.id, old.workflowId), isNull(workflows.deletedAt)));
   if (!workflow) throw notFound("workflow");
   const version = data.version === "latest" ? workflow.latestVersion : old.workflowVersion;
+  const [versionRow] = await db.select({ spec: workflowVersions.spec }).from(workflowVersions).where(and(eq(workflowVersions.workflowId, workflow.id), eq(workflowVersions.version, version)));
+  if (!versionRow) throw notFound("workflow version");
   const provider = providerFor({ engine: workspaceEngine(ws) });
-  const run = await db.transaction(async (tx) => {
-    const created = await insertRun(tx, {
+  const id = crypto.randomUUID();
+  const { run } = await provider.start(db, {
+    run: {
+      id,
       tenantId: old.tenantId,
       workspaceId: old.workspaceId,
       workflowId: old.workflowId,
@@ -241,10 +252,10 @@ export async function retryRun(p: Principal, input: z.input<typeof retryInput>) 
       startedByName: describePrincipal(p),
       retryOf: old.id,
       reuseRunId: data.from === "failed" ? old.id : null,
-    });
-    await provider.submit(tx, created);
-    await recordAudit(tx, p, { action: "run.retry", targetType: "run", targetId: created.id, workspaceId: ws.id, after: { retryOf: old.id, from: data.from, version } });
-    return created;
+    },
+    spec: versionRow.spec,
+    workspaceLimit: ws.maxConcurrentRuns,
+    alongside: [auditInsert(db, p, { action: "run.retry", targetType: "run", targetId: id, workspaceId: ws.id, after: { retryOf: old.id, from: data.from, version } })],
   });
   provider.submitted();
   return presentRun(run);
