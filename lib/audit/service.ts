@@ -22,12 +22,12 @@ export type AuditEntry = {
 
 /** Records a change. Called by services (inside their transaction), never by adapters. */
 export async function recordAudit(tx: Executor, actor: Principal, entry: AuditEntry) {
-  await auditInsert(tx, actor, entry);
+  await tx.insert(auditEvents).values(auditRow(actor, entry));
 }
 
-/** The insert that records a change, to run on its own (`recordAudit`) or within another statement. */
-export function auditInsert(tx: Executor, actor: Principal, entry: AuditEntry) {
-  return tx.insert(auditEvents).values({
+/** The row that records a change, for a service that writes it within another statement. */
+export function auditRow(actor: Principal, entry: AuditEntry) {
+  return {
     tenantId: actor.tenantId,
     actorKind: actor.kind,
     actorId: actor.id,
@@ -39,7 +39,7 @@ export function auditInsert(tx: Executor, actor: Principal, entry: AuditEntry) {
     before: entry.before ?? null,
     after: entry.after ?? null,
     requestId: currentRequestId() ?? null,
-  });
+  } satisfies typeof auditEvents.$inferInsert;
 }
 
 function toEvent(row: typeof auditEvents.$inferSelect): AuditEvent {

@@ -1,9 +1,10 @@
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "@/db/client";
 import { executePrepared } from "@/db/prepared";
-import { fromJsonRow } from "@/db/rows";
+import { fromJsonRow, insertFromJson } from "@/db/rows";
 import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
-import { jobRow, PREPARED_BATCH, WAKE_CHANNEL, type NewJob } from "./queue";
+import { jobRow, WAKE_CHANNEL, type NewJob } from "./queue";
 import type { Ctx, NewStepRow, RunRow, StepRow } from "./transitions";
 
 export type NewRun = Pick<RunRow, "tenantId" | "workspaceId" | "workflowId" | "workflowName" | "workflowVersion" | "inputs" | "trigger" | "triggerRef" | "startedByKind" | "startedById" | "startedByName"> &
@@ -11,8 +12,8 @@ export type NewRun = Pick<RunRow, "tenantId" | "workspaceId" | "workflowId" | "w
 
 /** The database or a transaction. */
 export type RunExecutor = Pick<Database, "insert" | "execute">;
-/** An insert written in the same statement as the run (its audit entry). */
-export type Alongside = { getSQL(): SQL };
+/** Rows inserted in the same statement as the run (its audit entry). */
+export type Alongside = { table: PgTable; rows: Record<string, unknown>[] };
 /**
  * How a new run starts: its top level's steps are created with it (those with nothing upstream
  * queued for any worker, and the run running), or a job starts it, or its engine picks it up.
@@ -27,12 +28,12 @@ export type RunStart = { steps: NewStepRow[] } | { job: NewJob } | { engine: "ar
 export async function recordRun(executor: RunExecutor, values: NewRun, start: RunStart, alongside: Alongside[] = []): Promise<{ run: RunRow; steps: StepRow[] }> {
   const id = values.id ?? crypto.randomUUID();
   const steps = "steps" in start ? start.steps.map((step) => ({ ...step, runId: id })) : [];
-  const running = steps.length > 0 ? { state: "running" as const, remaining: steps.length, startedAt: sql`clock_timestamp()` } : { state: "queued" as const };
   const engine = "engine" in start ? start.engine : "local";
-  const parts = [sql`run as (${executor.insert(runs).values({ ...values, id, rootRunId: values.rootRunId ?? id, engine, ...running }).returning().getSQL()})`];
+  const run = { ...values, id, rootRunId: values.rootRunId ?? id, engine, ...(steps.length > 0 ? { state: "running" as const, remaining: steps.length } : { state: "queued" as const }) };
+  const parts = [sql`run as (${insertFromJson(runs, [run], steps.length > 0 ? { startedAt: sql`clock_timestamp()` } : {})})`];
   if (steps.length > 0) {
     parts.push(
-      sql`steps as (${executor.insert(runSteps).values(steps).returning().getSQL()})`,
+      sql`steps as (${insertFromJson(runSteps, steps)})`,
       sql`queued as (
         insert into jobs (kind, tenant_key, payload)
         select 'step', ${values.tenantId}, jsonb_build_object('stepId', id, 'runId', run_id) from steps where state = 'queued'
@@ -40,13 +41,12 @@ export async function recordRun(executor: RunExecutor, values: NewRun, start: Ru
     );
   }
   if ("job" in start) parts.push(sql`queued as (${executor.insert(jobs).values(jobRow(start.job)).returning({ id: jobs.id }).getSQL()})`);
-  alongside.forEach((insert, i) => parts.push(sql`${sql.raw(`alongside${i}`)} as (${insert.getSQL()})`));
+  alongside.forEach(({ table, rows }, i) => parts.push(sql`${sql.raw(`alongside${i}`)} as (${insertFromJson(table, rows)})`));
   const queues = "engine" in start ? sql`` : sql`, wake as (select pg_notify(${WAKE_CHANNEL}, '') where exists (select 1 from queued))`;
   const statement = sql`with ${sql.join(parts, sql`, `)}${queues}
     select (select to_json(run) from run) as run, ${steps.length > 0 ? sql`(select json_agg(steps order by id) from steps)` : sql`null`} as steps${"engine" in start ? sql`` : sql`, (select count(*) from wake) as woken`}`;
   type Row = { run: Record<string, unknown>; steps: Record<string, unknown>[] | null };
-  // a statement's text grows with the level's steps: only small levels are kept prepared
-  const { rows } = steps.length <= PREPARED_BATCH ? await executePrepared<Row>(executor, statement) : await executor.execute<Row>(statement);
+  const { rows } = await executePrepared<Row>(executor, statement);
   return { run: fromJsonRow(runs, rows[0].run), steps: (rows[0].steps ?? []).map((row) => fromJsonRow(runSteps, row)) };
 }
 

@@ -1,9 +1,9 @@
 import { and, desc, eq, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { database } from "@/db/client";
-import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
+import { auditEvents, jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
 import { workspaceAccess } from "@/lib/access/policy";
-import { auditInsert, recordAudit } from "@/lib/audit/service";
+import { auditRow, recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
@@ -15,7 +15,6 @@ import type { ExecutionProvider } from "../provider";
 import { workspaceEngine } from "../argo/config";
 import { argoProvider } from "../argo/provider";
 import { localProvider } from "../local/provider";
-import type { RunExecutor } from "../local/submit";
 import type { Tx } from "../local/transitions";
 import { parseRunInputs } from "./inputs";
 import { presentRun, presentStep } from "./presentation";
@@ -81,7 +80,7 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
   const inputs = parseRunInputs(version.spec.inputs, data.inputs, new Set(context.secretNames));
   const provider = providerFor({ engine: workspaceEngine(ws) });
   const id = crypto.randomUUID();
-  const request = (executor: RunExecutor) => ({
+  const request = {
     run: {
       id,
       tenantId: p.tenantId,
@@ -98,15 +97,15 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
     },
     spec: version.spec,
     workspaceLimit: ws.maxConcurrentRuns,
-    alongside: [auditInsert(executor, p, { action: "run.start", targetType: "run", targetId: id, workspaceId: ws.id, after: { workflow: workflow.name, version: versionNumber, trigger: data.trigger } })],
-  });
+    alongside: [{ table: auditEvents, rows: [auditRow(p, { action: "run.start", targetType: "run", targetId: id, workspaceId: ws.id, after: { workflow: workflow.name, version: versionNumber, trigger: data.trigger } })] }],
+  };
   const { run, steps } = within
     ? await db.transaction(async (tx) => {
-        const started = await provider.start(tx, request(tx));
+        const started = await provider.start(tx, request);
         await within(tx, started.run);
         return started;
       })
-    : await provider.start(db, request(db));
+    : await provider.start(db, request);
   provider.submitted();
   return detail(run, version.spec, [], steps.map((step) => presentStep(step, [])));
 }
@@ -255,7 +254,7 @@ export async function retryRun(p: Principal, input: z.input<typeof retryInput>) 
     },
     spec: versionRow.spec,
     workspaceLimit: ws.maxConcurrentRuns,
-    alongside: [auditInsert(db, p, { action: "run.retry", targetType: "run", targetId: id, workspaceId: ws.id, after: { retryOf: old.id, from: data.from, version } })],
+    alongside: [{ table: auditEvents, rows: [auditRow(p, { action: "run.retry", targetType: "run", targetId: id, workspaceId: ws.id, after: { retryOf: old.id, from: data.from, version } })] }],
   });
   provider.submitted();
   return presentRun(run);
