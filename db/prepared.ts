@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { SQL } from "drizzle-orm";
 import type { PgDialect, PgSession } from "drizzle-orm/pg-core";
+import { database, type Database } from "./client";
 
 type Executor = { execute: (query: SQL) => PromiseLike<unknown> };
 
@@ -16,4 +17,18 @@ export async function executePrepared<T extends Record<string, unknown>>(executo
   const built = dialect.sqlToQuery(query);
   const name = `sluice_${createHash("sha1").update(built.sql).digest("base64url").slice(0, 20)}`;
   return (await session.prepareQuery(built, undefined, name, false).execute()) as { rows: T[] };
+}
+
+/**
+ * Drizzle prepared queries (placeholders, `.prepare(name)`) built once per database by `prepare`,
+ * for the hot reads: building and planning such a query each time cost more than running it.
+ */
+export function preparedQueries<T>(prepare: (db: Database) => T): () => Promise<T> {
+  const built = new WeakMap<Database, T>();
+  return async () => {
+    const db = await database();
+    let queries = built.get(db);
+    if (!queries) built.set(db, (queries = prepare(db)));
+    return queries;
+  };
 }

@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { database, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
+import { preparedQueries } from "@/db/prepared";
 import { workspaceMembers, workspaces } from "@/db/schema";
 
 /**
  * The hot reads of workspaces with the caller's membership, prepared once per database: listing
- * workspaces is the API's busiest call, and building and planning the query each time cost more
- * than running it (measured in `npm run bench:api`).
+ * workspaces is the API's busiest call (measured in `npm run bench:api`).
  */
 const withMembership = and(
   eq(workspaceMembers.workspaceId, workspaces.id),
@@ -41,11 +41,4 @@ function prepare(db: Database) {
   };
 }
 
-const prepared = new WeakMap<Database, ReturnType<typeof prepare>>();
-
-export async function workspaceQueries() {
-  const db = await database();
-  let queries = prepared.get(db);
-  if (!queries) prepared.set(db, (queries = prepare(db)));
-  return queries;
-}
+export const workspaceQueries = preparedQueries(prepare);

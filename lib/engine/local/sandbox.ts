@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type SpawnOptions } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, rmSync } from "node:fs";
-import { readdir, rm } from "node:fs/promises";
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -101,9 +101,14 @@ export function stepDirAt(root: string): StepDir {
 /** The directories a step may write: everything else in its sandbox is read-only. */
 const writable = (dir: StepDir) => [dir.work, dir.tmp, dir.shm, dir.files];
 
-/** Empties the step's directories, for the next step of a sandbox that is used again. */
+/**
+ * Empties the step's directories, for the next step of a sandbox that is used again. They are
+ * read in turn and synchronously: most steps leave them empty, and four small reads cost less
+ * than four trips through the thread pool.
+ */
 export async function clearStepDir(dir: StepDir): Promise<void> {
-  await Promise.all(writable(dir).map(async (sub) => Promise.all((await readdir(sub)).map((name) => rm(path.join(sub, name), { recursive: true, force: true })))));
+  const left = writable(dir).flatMap((sub) => readdirSync(sub).map((name) => path.join(sub, name)));
+  await Promise.all(left.map((entry) => rm(entry, { recursive: true, force: true })));
 }
 
 /** Removes the step's directory in the background: a recursive removal blocked the worker ~2 ms a step. */

@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { database } from "@/db/client";
+import { database, type Database } from "@/db/client";
+import { preparedQueries } from "@/db/prepared";
 import { auditEvents, jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
 import { workspaceAccess } from "@/lib/access/policy";
 import { auditRow, recordAudit } from "@/lib/audit/service";
@@ -43,6 +44,16 @@ export async function findVisibleRun(p: Principal, ws: GuardedWorkspace, runId: 
   return run;
 }
 
+/** Starting a run reads its workflow and version: prepared once per database, it is the hottest read of the API. */
+const runQueries = preparedQueries((db: Database) => ({
+  workflowToRun: db
+    .select({ workflow: workflows, version: workflowVersions })
+    .from(workflows)
+    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, sql`coalesce(${sql.placeholder("version")}::int, ${workflows.latestVersion})`)))
+    .where(and(eq(workflows.workspaceId, sql.placeholder("workspaceId")), eq(workflows.name, sql.placeholder("name")), isNull(workflows.deletedAt)))
+    .prepare("workflow_to_run"),
+}));
+
 const startInput = startRunBody.extend({
   workspaceId: z.string(),
   workflow: z.string().max(63),
@@ -63,11 +74,8 @@ export async function startRun(p: Principal, input: z.input<typeof startInput>, 
   const ws = await enterWorkspace(p, data.workspaceId, "run.start");
   assertActive(ws);
   const db = await database();
-  const [found] = await db
-    .select({ workflow: workflows, version: workflowVersions })
-    .from(workflows)
-    .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, data.version ?? workflows.latestVersion)))
-    .where(and(eq(workflows.workspaceId, ws.id), eq(workflows.name, data.workflow), isNull(workflows.deletedAt)));
+  const { workflowToRun } = await runQueries();
+  const [found] = await workflowToRun.execute({ workspaceId: ws.id, name: data.workflow, version: data.version ?? null });
   if (!found) throw notFound("workflow");
   const { workflow, version } = found;
   if (!version) throw notFound("workflow version");
