@@ -2,7 +2,6 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
-import { executePrepared } from "@/db/prepared";
 import { jobs, runLogs, runs, runSteps } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { revealSecretValue } from "@/lib/secrets/service";
@@ -10,6 +9,7 @@ import { stepSources } from "@/lib/workflows/graph";
 import { ConditionError, evaluateCondition } from "@/lib/workflows/when";
 import type { Step, StepOutput } from "@/lib/workflows/model";
 import { runHttpStep } from "./http-step";
+import { claim, type Job } from "./queue";
 import { LogWriter, type PendingChunk } from "./log-writer";
 import { levelPlan, readsOutputsOf } from "./plan";
 import { runProcess, type ProcessResult } from "./process";
@@ -42,25 +42,27 @@ async function load(stepId: number): Promise<Loaded | undefined> {
 }
 
 /**
- * Steps whose jobs this worker claimed from the queue, marked running in one statement, with their
- * rows, by step id. A step whose row already says running (the worker that had it stopped) or whose
- * run no longer runs is left out: its job goes the long way, where the retry policy or the run's
- * end decides.
+ * Claims jobs for this worker (`claim`), and in the same statement marks the steps of the claimed
+ * step jobs running, with their rows, by step id. A step whose row already says running (the
+ * worker that had it stopped, or this worker when its lease lapsed) or whose run no longer runs is
+ * left out: its job goes the long way, where the retry policy or the run's end decides.
  */
-export async function startQueuedSteps(stepIds: number[]): Promise<Map<number, Loaded>> {
-  if (stepIds.length === 0) return new Map();
-  const db = await database();
-  const { rows } = await executePrepared<{ step: Record<string, unknown>; run: Record<string, unknown> }>(db, sql`
-    update run_steps s set state = 'running', attempt = s.attempt + 1, started_at = coalesce(s.started_at, clock_timestamp()), attempt_started_at = clock_timestamp()
-    from runs r
-    where s.id = any(${sql.param(stepIds)}::bigint[]) and r.id = s.run_id and r.state = 'running' and s.state in ('queued', 'pending')
-    returning to_json(s) as step, to_json(r) as run`);
-  return new Map(
-    rows.map(({ step, run }) => {
+export async function claimAndStart(worker: string, limit: number): Promise<{ jobs: Job[]; started: Map<number, Loaded> }> {
+  const { jobs, then } = await claim<{ step: Record<string, unknown>; run: Record<string, unknown> }[] | null>(worker, limit, {
+    ctes: sql`started as (
+      update run_steps s set state = 'running', attempt = s.attempt + 1, started_at = coalesce(s.started_at, clock_timestamp()), attempt_started_at = clock_timestamp()
+      from runs r
+      where s.id in (select (payload->>'stepId')::bigint from claimed where kind = 'step') and r.id = s.run_id and r.state = 'running' and s.state in ('queued', 'pending')
+      returning to_json(s) as step, to_json(r) as run)`,
+    result: sql`(select json_agg(json_build_object('step', step, 'run', run)) from started)`,
+  });
+  const started = new Map(
+    (then ?? []).map(({ step, run }) => {
       const row = fromJsonRow(runSteps, step);
-      return [row.id, { row, run: fromJsonRow(runs, run) }];
+      return [row.id, { row, run: fromJsonRow(runs, run) }] as const;
     }),
   );
+  return { jobs, started };
 }
 
 /** The group instance whose graph holds a row (a mapped step's items belong to the level of the mapped step). */

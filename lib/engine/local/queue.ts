@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import pg from "pg";
 import { database, databaseUrl, isEmbedded, type Database } from "@/db/client";
 import { fromJsonRow } from "@/db/rows";
@@ -61,36 +61,39 @@ export async function enqueue(tx: Executor, list: NewJob[], claimedBy?: string):
 /**
  * Claims up to `limit` due jobs for `worker`: the oldest of each tenant first, tenants in turn, and
  * within a turn the tenant with the fewest jobs running first (so one tenant's thousand queued
- * steps do not hold back another's one run).
+ * steps do not hold back another's one run). `then` (given the claimed rows as `claimed`) adds
+ * to the statement what the claim sets off, and what it returns comes back with the jobs.
  */
-export async function claim(worker: string, limit: number): Promise<Job[]> {
-  if (limit <= 0) return [];
+export async function claim<T = never>(worker: string, limit: number, then?: { ctes: SQL; result: SQL }): Promise<{ jobs: Job[]; then?: T }> {
+  if (limit <= 0) return { jobs: [] };
   const db = await database();
-  const { rows } = await executePrepared<{ job: Record<string, unknown> }>(db, sql`
-    with due_tenants as (
-      select distinct tenant_key from jobs
-      where run_at <= now() and (locked_until is null or locked_until < now())
-    ), candidates as (
-      select j.id, row_number() over (partition by j.tenant_key order by j.run_at, j.id) as turn
-      from due_tenants t
-      cross join lateral (
-        select id, tenant_key, run_at from jobs
-        where tenant_key = t.tenant_key and run_at <= now() and (locked_until is null or locked_until < now())
-        order by run_at, id
-        limit ${limit}
-        for update skip locked
-      ) j
-    )
-    , running as (
-      select tenant_key, count(*) as jobs from jobs where locked_until >= now() group by tenant_key
-    )
-    update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${LEASE_MS / 1000}), attempts = attempts + 1
-    where id in (
-      select c.id from candidates c join jobs j on j.id = c.id left join running r on r.tenant_key = j.tenant_key
-      order by c.turn, coalesce(r.jobs, 0), random() limit ${limit}
-    )
-    returning to_json(jobs) as job`);
-  return rows.map((row) => fromJsonRow(jobs, row.job));
+  const { rows } = await executePrepared<{ jobs: Record<string, unknown>[] | null; then?: T }>(db, sql`
+    with claimed as (
+      with due_tenants as (
+        select distinct tenant_key from jobs
+        where run_at <= now() and (locked_until is null or locked_until < now())
+      ), candidates as (
+        select j.id, row_number() over (partition by j.tenant_key order by j.run_at, j.id) as turn
+        from due_tenants t
+        cross join lateral (
+          select id, tenant_key, run_at from jobs
+          where tenant_key = t.tenant_key and run_at <= now() and (locked_until is null or locked_until < now())
+          order by run_at, id
+          limit ${limit}
+          for update skip locked
+        ) j
+      ), running as (
+        select tenant_key, count(*) as jobs from jobs where locked_until >= now() group by tenant_key
+      )
+      update jobs set locked_by = ${worker}, locked_until = now() + make_interval(secs => ${LEASE_MS / 1000}), attempts = attempts + 1
+      where id in (
+        select c.id from candidates c join jobs j on j.id = c.id left join running r on r.tenant_key = j.tenant_key
+        order by c.turn, coalesce(r.jobs, 0), random() limit ${limit}
+      )
+      returning *
+    )${then ? sql`, ${then.ctes}` : sql``}
+    select (select json_agg(to_json(claimed)) from claimed) as jobs${then ? sql`, ${then.result} as then` : sql``}`);
+  return { jobs: (rows[0].jobs ?? []).map((row) => fromJsonRow(jobs, row)), then: rows[0].then };
 }
 
 /** Renews the leases of the jobs this worker holds; answers the ids it still holds. */

@@ -6,8 +6,8 @@ import { database, databaseUrl, isEmbedded } from "@/db/client";
 import { jobs, runs, runSteps, workflowVersions } from "@/db/schema";
 import { log } from "@/lib/log/logger";
 import type { WorkflowSpec } from "@/lib/workflows/model";
-import { executeStepJob, startQueuedSteps, type Loaded, type StepRuntime } from "./execute";
-import { claim, LEASE_MS, listenForWakes, nextDueAt, renewLeases, type Job } from "./queue";
+import { claimAndStart, executeStepJob, type Loaded, type StepRuntime } from "./execute";
+import { LEASE_MS, listenForWakes, nextDueAt, renewLeases, type Job } from "./queue";
 import { onCancel, onWake, wakeWorkers } from "./signals";
 import { finishStep, startRun, type Ctx, type RunRow, type Started } from "./transitions";
 import { keepSandboxesWarm } from "./warm-sandboxes";
@@ -97,19 +97,14 @@ export class LocalWorker {
       const free = this.concurrency - this.busy;
       let claimed: Job[] = [];
       if (free > 0) {
+        let started = new Map<number, Loaded>();
         try {
-          claimed = await claim(this.id, free);
+          ({ jobs: claimed, started } = await claimAndStart(this.id, free));
         } catch (error) {
           log().error({ err: error }, "claiming jobs failed");
         }
         // a job of ours whose lease lapsed (a slow heartbeat) is still ours: it runs already
-        const fresh = claimed.filter((job) => !this.active.has(job.id));
-        const stepId = (job: Job) => Number(job.payload.stepId);
-        const started = await startQueuedSteps(fresh.filter((job) => job.kind === "step").map(stepId)).catch((error) => {
-          log().error({ err: error }, "marking claimed steps running failed");
-          return new Map<number, Loaded>();
-        });
-        for (const job of fresh) this.dispatch(job, job.kind === "step" ? started.get(stepId(job)) : undefined);
+        for (const job of claimed.filter((job) => !this.active.has(job.id))) this.dispatch(job, job.kind === "step" ? started.get(Number(job.payload.stepId)) : undefined);
       }
       // the queue had no more for us, unless work was announced while we claimed
       if (!this.woken && free > 0 && claimed.length < free) this.backlog = false;
