@@ -5,6 +5,10 @@ import { database, type Database } from "./client";
 
 type Executor = { execute: (query: SQL) => PromiseLike<unknown> };
 
+/** Statement names by text, so the hot statements are hashed once; bounded like any cache of texts. */
+const names = new Map<string, string>();
+const MAX_NAMES = 1000;
+
 /**
  * Runs a raw statement as a named prepared statement, planned once per connection instead of at
  * every call: the local engine's statements of many parts took PostgreSQL 1.6 ms to plan and under
@@ -15,7 +19,11 @@ type Executor = { execute: (query: SQL) => PromiseLike<unknown> };
 export async function executePrepared<T extends Record<string, unknown>>(executor: Executor, query: SQL): Promise<{ rows: T[] }> {
   const { dialect, session } = executor as unknown as { dialect: PgDialect; session: PgSession };
   const built = dialect.sqlToQuery(query);
-  const name = `sluice_${createHash("sha1").update(built.sql).digest("base64url").slice(0, 20)}`;
+  let name = names.get(built.sql);
+  if (!name) {
+    if (names.size >= MAX_NAMES) names.clear();
+    names.set(built.sql, (name = `sluice_${createHash("sha1").update(built.sql).digest("base64url").slice(0, 20)}`));
+  }
   return (await session.prepareQuery(built, undefined, name, false).execute()) as { rows: T[] };
 }
 

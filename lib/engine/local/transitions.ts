@@ -479,12 +479,14 @@ export function endsAlone(spec: WorkflowSpec, run: Pick<RunRow, "parentRunId">, 
  * worker that finds the job carries the end on).
  */
 async function endRunAlone(ctx: Ctx, run: RunRow, top: StepRow[], jobId?: number) {
-  const ended = ctx.tx
-    .update(runs)
-    .set({ ...runEnding(await ctx.loadSpec(run), run, top), finishedAt: sql`clock_timestamp()` })
-    .where(and(eq(runs.id, run.id), notInArray(runs.state, terminalRuns)))
-    .returning({ id: runs.id });
-  await executePrepared(ctx.tx, sql`with ended as (${ended.getSQL()}), job as (delete from jobs where id = ${jobId ?? -1}) select count(*) from ended`);
+  const { state, outputs, error } = runEnding(await ctx.loadSpec(run), run, top);
+  await executePrepared(ctx.tx, sql`
+    with ended as (
+      update runs set state = ${state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb, error = ${error}, finished_at = clock_timestamp()
+      where id = ${run.id} and state <> all(${sql.param(terminalRuns)}::text[])
+      returning id
+    ), job as (delete from jobs where id = ${jobId ?? -1})
+    select count(*) from ended`);
 }
 
 /** What a run's end sets off: its calling step (sub-workflows) and the next queued run of a limited workspace. */
