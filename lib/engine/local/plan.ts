@@ -2,6 +2,7 @@ import { graphEdges, stepSources, stepTexts } from "@/lib/workflows/graph";
 import { parseTemplates } from "@/lib/workflows/templates";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
 import { topLevelStep } from "./exit-handler";
+import { specGraph } from "@/lib/workflows/graph";
 
 /** One graph level as the scheduler needs it: each step's upstream and downstream steps. */
 export type LevelPlan = {
@@ -35,8 +36,20 @@ export function levelPlan(graph: Graph): LevelPlan {
 }
 
 /** The graph a step row belongs to: the top level, or the nested graph of the group steps on its key path. */
+const topGraphs = new WeakMap<WorkflowSpec, Graph>();
+
+/**
+ * The top level of a run's spec as one graph object per spec (versions never change), so that its
+ * level plan is built once rather than at every step.
+ */
+export function topGraph(spec: WorkflowSpec): Graph {
+  let graph = topGraphs.get(spec);
+  if (!graph) topGraphs.set(spec, (graph = specGraph(spec)));
+  return graph;
+}
+
 export function graphAt(spec: WorkflowSpec, groupPath: readonly string[]): Graph {
-  let graph: Graph = { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps };
+  let graph = topGraph(spec);
   for (const [i, name] of groupPath.entries()) {
     const step = i === 0 ? topLevelStep(spec, name) : graph.steps.find((candidate) => candidate.name === name);
     if (!step || step.kind !== "group") throw new Error(`no group "${name}" in this workflow version`);

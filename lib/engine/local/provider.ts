@@ -5,6 +5,7 @@ import type { ExecutionProvider, LogFilter } from "../provider";
 import { presentLog, presentStep } from "../runs/presentation";
 import { cancelRunsLocally, wakeWorkers } from "./signals";
 import { recordRun, runStartJob } from "./submit";
+import { topGraph } from "./plan";
 import { levelRows } from "./transitions";
 import { CANCEL_CHANNEL } from "./worker";
 
@@ -19,7 +20,7 @@ export const localProvider: ExecutionProvider = {
   async start(executor, { run, spec, workspaceLimit, alongside }) {
     const id = run.id ?? crypto.randomUUID();
     const atOnce = workspaceLimit === null && !run.reuseRunId && spec.steps.length > 0;
-    const graph = { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps };
+    const graph = topGraph(spec);
     const start = atOnce ? { steps: levelRows(id, null, graph, new Map(), () => false) } : { job: runStartJob({ id, tenantId: run.tenantId }) };
     return recordRun(executor, { ...run, id }, start, alongside);
   },

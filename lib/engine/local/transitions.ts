@@ -8,7 +8,7 @@ import { TERMINAL_RUN_STATES, TERMINAL_STEP_STATES } from "@/lib/engine/runs/sch
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
 import { exitHandlerStep, startExitHandler, topLevelStep } from "./exit-handler";
 import { enqueue, LEASE_MS, WAKE_CHANNEL } from "./queue";
-import { childKey, graphAt, itemKey, levelPlan, parseKey } from "./plan";
+import { childKey, graphAt, itemKey, levelPlan, parseKey, topGraph } from "./plan";
 import { runStartJob } from "./submit";
 import { graphInputValues, resolveSource, type Scope } from "./values";
 
@@ -185,7 +185,7 @@ export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "wa
   }
   const spec = await ctx.loadSpec(run);
   graphInputValues(spec.inputs, run.inputs);
-  await createLevel(ctx, run, null, { inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps }, true);
+  await createLevel(ctx, run, null, topGraph(spec), true);
   return "started";
 }
 
@@ -434,7 +434,7 @@ function runEnding(spec: WorkflowSpec, run: RunRow, top: StepRow[]): Pick<RunRow
   let error: string | null = state === "succeeded" ? null : `Steps ${top.filter((s) => ["failed", "timed_out", "cancelled"].includes(s.state)).map((s) => `"${s.key}"`).join(", ")} did not succeed.`;
   if (state === "succeeded") {
     try {
-      outputs = graphOutputs({ inputs: spec.inputs, outputs: spec.outputs, steps: spec.steps }, outputsByName(top), graphInputValues(spec.inputs, run.inputs));
+      outputs = graphOutputs(topGraph(spec), outputsByName(top), graphInputValues(spec.inputs, run.inputs));
     } catch (e) {
       state = "failed";
       error = `The workflow's outputs could not be read: ${(e as Error).message}`;
