@@ -12,13 +12,26 @@ export type GuardedWorkspace = WorkspaceRow & WorkspaceGuard & { memberRole: Wor
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Loads a workspace of the caller's tenant with the caller's membership; 404 when absent. */
-export async function loadWorkspace(p: Principal, id: string): Promise<GuardedWorkspace> {
+/** A workspace of the caller's tenant as read with the caller's membership (`withMembership`). */
+export type WorkspaceRead = { ws: WorkspaceRow; memberRole: WorkspaceRole | null };
+
+/** An id that is not a UUID names no workspace: 404 before any query (PostgreSQL would refuse it). */
+export function assertWorkspaceId(id: string) {
   if (!UUID.test(id)) throw notFound("workspace");
-  const { one } = await workspaceQueries();
-  const [row] = await one.execute({ id, tenantId: p.tenantId, kind: p.kind, principalId: p.id });
+}
+
+/** A workspace read with the caller's membership, as the caller sees it; 404 when absent. */
+export function guarded(row: WorkspaceRead | undefined): GuardedWorkspace {
   if (!row) throw notFound("workspace");
   return { ...row.ws, memberRole: row.memberRole ?? null };
+}
+
+/** Loads a workspace of the caller's tenant with the caller's membership; 404 when absent. */
+export async function loadWorkspace(p: Principal, id: string): Promise<GuardedWorkspace> {
+  assertWorkspaceId(id);
+  const { one } = await workspaceQueries();
+  const [row] = await one.execute(workspaceParams(p, id));
+  return guarded(row);
 }
 
 /** Loads a workspace and checks that the caller may do `action` there (404 if it may not enter). */
@@ -26,6 +39,11 @@ export async function enterWorkspace(p: Principal, id: string, action: Action): 
   const ws = await loadWorkspace(p, id);
   authorize(p, action, ws);
   return ws;
+}
+
+/** The placeholders of a read of one workspace with the caller's membership. */
+export function workspaceParams(p: Principal, id: string) {
+  return { id, tenantId: p.tenantId, kind: p.kind, principalId: p.id };
 }
 
 /** Every active workspace of the caller's tenant where it may do `action` (lists across workspaces). */

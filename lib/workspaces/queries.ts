@@ -7,11 +7,15 @@ import { workspaceMembers, workspaces } from "@/db/schema";
  * The hot reads of workspaces with the caller's membership, prepared once per database: listing
  * workspaces is the API's busiest call (measured in `npm run bench:api`).
  */
-const withMembership = and(
+/** Joins the caller's membership (placeholders `kind`, `principalId`) to a read of workspaces. */
+export const withMembership = and(
   eq(workspaceMembers.workspaceId, workspaces.id),
   eq(workspaceMembers.principalKind, sql.placeholder("kind")),
   eq(workspaceMembers.principalId, sql.placeholder("principalId")),
 );
+
+/** The one workspace of the caller's tenant (placeholders `id`, `tenantId`). */
+export const oneWorkspace = and(eq(workspaces.id, sql.placeholder("id")), eq(workspaces.tenantId, sql.placeholder("tenantId")));
 
 function prepare(db: Database) {
   const columns = { ws: workspaces, memberRole: workspaceMembers.role };
@@ -35,7 +39,7 @@ function prepare(db: Database) {
       .select(columns)
       .from(workspaces)
       .leftJoin(workspaceMembers, withMembership)
-      .where(and(eq(workspaces.id, sql.placeholder("id")), eq(workspaces.tenantId, sql.placeholder("tenantId"))))
+      .where(oneWorkspace)
       .limit(1)
       .prepare("workspace_one"),
   };

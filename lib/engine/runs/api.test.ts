@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { engineFixture, engineWorker, saveWorkflow, sh, waitForRun } from "@/lib/engine/testing/engine";
 import { call, expectProblem } from "@/lib/testing/http";
 import { testToken, testUser } from "@/lib/testing/fixtures";
-import { addMember, updateWorkspace } from "@/lib/workspaces/service";
+import { addMember, archiveWorkspace, updateWorkspace } from "@/lib/workspaces/service";
 import * as api from "./endpoints";
 import { getRun, listRuns, startRun } from "./service";
 
@@ -56,6 +56,16 @@ describe("runs REST API", () => {
     expectProblem(await call(api.getRun, { token: stranger, params: { id: fx.workspaceId, runId: run.id } }), 404, "not_found");
     expectProblem(await call(api.cancelRun, { token: stranger, params: { id: fx.workspaceId, runId: run.id } }), 404, "not_found");
     expectProblem(await call(api.getRun, { token, params: { id: fx.workspaceId, runId: "not-a-uuid" } }), 404, "not_found");
+    // starting one reads the workspace, the membership and the workflow together: each missing part is its own 404
+    expectProblem(await call(api.startRun, { token: stranger, params: { id: fx.workspaceId, name: "hello" }, body: {} }), 404, "not_found");
+    expectProblem(await call(api.startRun, { token, params: { id: "not-a-uuid", name: "hello" }, body: {} }), 404, "not_found");
+    const missing = expectProblem(await call(api.startRun, { token, params: { id: fx.workspaceId, name: "nothing-here" }, body: {} }), 404, "not_found");
+    expect(missing.title).toMatch(/workflow/i);
+    expectProblem(await call(api.startRun, { token, params: { id: fx.workspaceId, name: "hello" }, body: { version: 99 } }), 404, "not_found");
+    const archived = await engineFixture("runs-archived");
+    await saveWorkflow(archived.admin, archived.workspaceId, "hello", { steps: [sh("hello", "echo hi")] });
+    await archiveWorkspace(archived.admin, { id: archived.workspaceId });
+    await expect(startRun(archived.admin, { workspaceId: archived.workspaceId, workflow: "hello", inputs: {}, trigger: "api" })).rejects.toMatchObject({ status: 409, code: "workspace_archived" });
   });
 
   it("refuses bad input with field errors", async () => {

@@ -2,8 +2,8 @@ import { and, desc, eq, ilike, inArray, isNull, lt, notInArray, or, sql, type SQ
 import { z } from "zod";
 import { database, type Database } from "@/db/client";
 import { preparedQueries } from "@/db/prepared";
-import { auditEvents, jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
-import { workspaceAccess } from "@/lib/access/policy";
+import { auditEvents, jobs, runs, runSteps, workflows, workflowVersions, workspaceMembers, workspaces } from "@/db/schema";
+import { authorize, workspaceAccess } from "@/lib/access/policy";
 import { auditRow, recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, conflict, notFound } from "@/lib/errors";
@@ -11,7 +11,8 @@ import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
 import { validationContext } from "@/lib/workflows/service";
 import { validateWorkflow } from "@/lib/workflows/validate";
-import { assertActive, enterWorkspace, workspacesWhere, type GuardedWorkspace } from "@/lib/workspaces/guard";
+import { assertActive, assertWorkspaceId, enterWorkspace, guarded, workspaceParams, workspacesWhere, type GuardedWorkspace } from "@/lib/workspaces/guard";
+import { oneWorkspace, withMembership } from "@/lib/workspaces/queries";
 import type { ExecutionProvider } from "../provider";
 import { workspaceEngine } from "../argo/config";
 import { argoProvider } from "../argo/provider";
@@ -44,13 +45,18 @@ export async function findVisibleRun(p: Principal, ws: GuardedWorkspace, runId: 
   return run;
 }
 
-/** Starting a run reads its workflow and version: prepared once per database, it is the hottest read of the API. */
+/**
+ * Starting a run reads its workspace with the caller's membership, its workflow and the version
+ * in one prepared query: it is the hottest read of the API.
+ */
 const runQueries = preparedQueries((db: Database) => ({
   workflowToRun: db
-    .select({ workflow: workflows, version: workflowVersions })
-    .from(workflows)
+    .select({ ws: workspaces, memberRole: workspaceMembers.role, workflow: workflows, version: workflowVersions })
+    .from(workspaces)
+    .leftJoin(workspaceMembers, withMembership)
+    .leftJoin(workflows, and(eq(workflows.workspaceId, workspaces.id), eq(workflows.name, sql.placeholder("name")), isNull(workflows.deletedAt)))
     .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, sql`coalesce(${sql.placeholder("version")}::int, ${workflows.latestVersion})`)))
-    .where(and(eq(workflows.workspaceId, sql.placeholder("workspaceId")), eq(workflows.name, sql.placeholder("name")), isNull(workflows.deletedAt)))
+    .where(oneWorkspace)
     .prepare("workflow_to_run"),
 }));
 
@@ -71,13 +77,15 @@ export type WithinStart = (tx: Tx, run: RunRow) => Promise<void>;
 /** Starts a run of a workflow version (default the latest) with typed inputs. */
 export async function startRun(p: Principal, input: z.input<typeof startInput>, within?: WithinStart): Promise<RunDetail> {
   const data = parseInput(startInput, input);
-  const ws = await enterWorkspace(p, data.workspaceId, "run.start");
+  assertWorkspaceId(data.workspaceId);
+  const { workflowToRun } = await runQueries();
+  const [found] = await workflowToRun.execute({ ...workspaceParams(p, data.workspaceId), name: data.workflow, version: data.version ?? null });
+  const ws = guarded(found);
+  authorize(p, "run.start", ws);
   assertActive(ws);
   const db = await database();
-  const { workflowToRun } = await runQueries();
-  const [found] = await workflowToRun.execute({ workspaceId: ws.id, name: data.workflow, version: data.version ?? null });
-  if (!found) throw notFound("workflow");
   const { workflow, version } = found;
+  if (!workflow) throw notFound("workflow");
   if (!version) throw notFound("workflow version");
   const versionNumber = version.version;
   const context = await validationContext(ws, workflow.name, version.spec);
