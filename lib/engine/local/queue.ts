@@ -20,7 +20,7 @@ export const LEASE_MS = Number(process.env.SLUICE_LEASE_MS) || 15_000;
 export type Job = typeof jobs.$inferSelect;
 export type NewJob = { kind: string; tenantKey?: string; payload?: Record<string, unknown>; runAt?: Date; uniqueKey?: string };
 type Executor = Pick<Database, "insert" | "execute">;
-export const PREPARED_BATCH = 4;
+const PREPARED_BATCH = 4;
 
 /** A job's row; `claimedBy` holds it for that worker under a fresh lease. */
 export function jobRow(job: NewJob, claimedBy?: string) {

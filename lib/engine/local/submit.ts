@@ -28,8 +28,8 @@ export type RunStart = { steps: NewStepRow[] } | { job: NewJob } | { engine: "ar
 export async function recordRun(executor: RunExecutor, values: NewRun, start: RunStart, alongside: Alongside[] = []): Promise<{ run: RunRow; steps: StepRow[] }> {
   const id = values.id ?? crypto.randomUUID();
   const steps = "steps" in start ? start.steps.map((step) => ({ ...step, runId: id })) : [];
-  const engine = "engine" in start ? start.engine : "local";
-  const run = { ...values, id, rootRunId: values.rootRunId ?? id, engine, ...(steps.length > 0 ? { state: "running" as const, remaining: steps.length } : { state: "queued" as const }) };
+  const queues = !("engine" in start);
+  const run = { ...values, id, rootRunId: values.rootRunId ?? id, engine: queues ? "local" : start.engine, ...(steps.length > 0 ? { state: "running" as const, remaining: steps.length } : { state: "queued" as const }) };
   const parts = [sql`run as (${insertFromJson(runs, [run], steps.length > 0 ? { startedAt: sql`clock_timestamp()` } : {})})`];
   if (steps.length > 0) {
     parts.push(
@@ -42,9 +42,9 @@ export async function recordRun(executor: RunExecutor, values: NewRun, start: Ru
   }
   if ("job" in start) parts.push(sql`queued as (${executor.insert(jobs).values(jobRow(start.job)).returning({ id: jobs.id }).getSQL()})`);
   alongside.forEach(({ table, rows }, i) => parts.push(sql`${sql.raw(`alongside${i}`)} as (${insertFromJson(table, rows)})`));
-  const queues = "engine" in start ? sql`` : sql`, wake as (select pg_notify(${WAKE_CHANNEL}, '') where exists (select 1 from queued))`;
-  const statement = sql`with ${sql.join(parts, sql`, `)}${queues}
-    select (select to_json(run) from run) as run, ${steps.length > 0 ? sql`(select json_agg(steps order by id) from steps)` : sql`null`} as steps${"engine" in start ? sql`` : sql`, (select count(*) from wake) as woken`}`;
+  if (queues) parts.push(sql`wake as (select pg_notify(${WAKE_CHANNEL}, '') where exists (select 1 from queued))`);
+  const statement = sql`with ${sql.join(parts, sql`, `)}
+    select (select to_json(run) from run) as run, ${steps.length > 0 ? sql`(select json_agg(steps order by id) from steps)` : sql`null`} as steps${queues ? sql`, (select count(*) from wake) as woken` : sql``}`;
   type Row = { run: Record<string, unknown>; steps: Record<string, unknown>[] | null };
   const { rows } = await executePrepared<Row>(executor, statement);
   return { run: fromJsonRow(runs, rows[0].run), steps: (rows[0].steps ?? []).map((row) => fromJsonRow(runSteps, row)) };

@@ -258,10 +258,10 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       else await startNextItem(ctx, run, counted);
     }
   } else if (result.run_remaining === 0) {
-    const top = [...(result.top ?? []).map((json) => fromJsonRow(runSteps, json)), { ...row, state: outcome.state, outputs }];
     // what finishRun reads of the run does not change while it runs; its end is guarded by the run's state
-    if (!ctx.alone) await finishRun(ctx, run);
-    else if (endsAlone(await ctx.loadSpec(run), run, result.workspace_limit ?? null) && top.every((step) => terminalSteps.includes(step.state))) await endRunAlone(ctx, run, top, jobId);
+    if (!ctx.alone) return finishRun(ctx, run);
+    const top = [...(result.top ?? []).map((json) => fromJsonRow(runSteps, json)), { ...row, state: outcome.state, outputs }];
+    if (endsAlone(spec, run, result.workspace_limit ?? null) && top.every((step) => terminalSteps.includes(step.state))) await endRunAlone(ctx, spec, run, top, jobId);
     else ctx.followUp = (next) => carryOn(next, run, row, jobId);
   }
 }
@@ -478,8 +478,8 @@ export function endsAlone(spec: WorkflowSpec, run: Pick<RunRow, "parentRunId">, 
  * step's statement left it. One statement, with the deletion of that step's job (until then a
  * worker that finds the job carries the end on).
  */
-async function endRunAlone(ctx: Ctx, run: RunRow, top: StepRow[], jobId?: number) {
-  const { state, outputs, error } = runEnding(await ctx.loadSpec(run), run, top);
+async function endRunAlone(ctx: Ctx, spec: WorkflowSpec, run: RunRow, top: StepRow[], jobId?: number) {
+  const { state, outputs, error } = runEnding(spec, run, top);
   await executePrepared(ctx.tx, sql`
     with ended as (
       update runs set state = ${state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb, error = ${error}, finished_at = clock_timestamp()
