@@ -67,6 +67,11 @@ export async function isEmbedded(): Promise<boolean> {
   return holder.__sluiceDb!.embedded;
 }
 
+/** Whether this process's database delivers NOTIFY to listeners on other connections: PostgreSQL, once connected. */
+export function notifiesListeners(): boolean {
+  return holder.__sluiceDb?.embedded === false;
+}
+
 export async function disconnect() {
   const state = holder.__sluiceDb;
   holder.__sluiceDb = undefined;

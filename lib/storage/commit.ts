@@ -59,7 +59,7 @@ export async function commitUpload(p: Principal, input: z.input<typeof commitQue
     await recordAudit(tx, p, { action: "storage.commit", targetType: "storage_space", targetId: space.id, workspaceId: space.workspaceId, after: { organization: org.name, space: space.name, rootDir, files: files.length } });
     return created;
   });
-  wakeWorkers();
+  wakeWorkers({ queuedJobs: true });
   return presentCommit(row, org.name, space.name);
 }
 

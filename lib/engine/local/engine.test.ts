@@ -284,6 +284,30 @@ describe("the local engine", () => {
     expect(await db.select().from(jobs).where(eq(jobs.id, job.id))).toEqual([]);
   });
 
+  it("ends a run in its last step's own statement when that step's end is all the run's end needs, else in one after it", async () => {
+    const db = await database();
+    // rows written by one transaction carry its id (xmin)
+    const writers = async (runId: string, stepId: number) => {
+      const { rows } = await db.execute<{ run: string; step: string }>(sql`select (select xmin::text from runs where id = ${runId}) as run, (select xmin::text from run_steps where id = ${stepId}) as step`);
+      return rows[0];
+    };
+    const chain = [sh("first", "echo 1"), sh("second", "echo 2-{{steps.first.outputs.out}}", { dependsOn: ["first"] })];
+    await saveWorkflow(fx.admin, fx.workspaceId, "ends-with-last", { outputs: [{ name: "last", type: "string", value: { from: "step", step: "second", output: "out" } }], steps: chain });
+    const foreseen = await runToEnd(fx.admin, fx.workspaceId, "ends-with-last");
+    expect(foreseen.state).toBe("succeeded");
+    expect(foreseen.outputs).toEqual({ last: "2-1" });
+    const together = await writers(foreseen.id, stepByKey(foreseen, "second").id);
+    expect(together.run).toBe(together.step);
+
+    // the run's outputs read a step before the last: its end reads the level first
+    await saveWorkflow(fx.admin, fx.workspaceId, "ends-reading-first", { outputs: [{ name: "first", type: "string", value: { from: "step", step: "first", output: "out" } }], steps: chain });
+    const read = await runToEnd(fx.admin, fx.workspaceId, "ends-reading-first");
+    expect(read.state).toBe("succeeded");
+    expect(read.outputs).toEqual({ first: "1" });
+    const apart = await writers(read.id, stepByKey(read, "second").id);
+    expect(apart.run).not.toBe(apart.step);
+  });
+
   it("records a new run running with its first steps queued, and its audit entry, in the statement that starts it", async () => {
     await saveWorkflow(fx.admin, fx.workspaceId, "at-once", { steps: [sh("first", "echo 1"), sh("second", "echo 2", { dependsOn: ["first"] })] });
     const started = await startRun(fx.admin, { workspaceId: fx.workspaceId, workflow: "at-once", inputs: {}, trigger: "api" });

@@ -26,7 +26,7 @@ export const localProvider: ExecutionProvider = {
   },
 
   submitted() {
-    wakeWorkers();
+    wakeWorkers({ queuedJobs: true });
   },
 
   async cancel(runIds: string[]) {

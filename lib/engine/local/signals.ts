@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { notifiesListeners } from "@/db/client";
 
 /**
  * Signals to this process's workers: work is due (`wake`), runs were cancelled (`cancel`). In the
@@ -19,10 +20,15 @@ function send(signal: Signal) {
 
 let wakeRelayPending = false;
 
-/** Work is due. A web process's wake-ups of one turn of its event loop reach the engine process as one. */
-export function wakeWorkers() {
+/**
+ * Work is due. A web process's wake-ups of one turn of its event loop reach the engine process as
+ * one. `queuedJobs`: the work is jobs, whose enqueuing statement sent a NOTIFY: on PostgreSQL that
+ * wakes every worker's LISTEN, so the engine process needs no relay (an Argo run, which queues no
+ * job, still does: its controller hears only this bus).
+ */
+export function wakeWorkers({ queuedJobs = false } = {}) {
   bus.emit("sluice:wake", { type: "sluice:wake" });
-  if (!relayed() || wakeRelayPending) return;
+  if (!relayed() || wakeRelayPending || (queuedJobs && notifiesListeners())) return;
   wakeRelayPending = true;
   setImmediate(() => {
     wakeRelayPending = false;

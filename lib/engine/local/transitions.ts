@@ -206,11 +206,26 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
   const downstream = downstreamOf(graph, row);
   if (ctx.alone && !finishesAlone(spec, row, outcome)) throw new Error(`the end of step "${row.key}" needs a transaction`);
   const ready = downstream.length > 0 && passes(outcome.state, step) ? readyDownstream(ctx, run, row.parentId, downstream) : undefined;
-  // alone, a step whose end leaves its level to end keeps its job until that is done (carryOn deletes it)
-  const keepJob = ctx.alone ? sql` and coalesce((select remaining from run_count), 1) <> 0 and coalesce((select remaining from parent_count), 1) <> 0` : sql``;
   // alone, the run's last step reads what ending the run needs: its level as it ended, and whether a limited workspace waits
   const endsRun = ctx.alone && row.parentId === null;
-  const { rows: [result] } = await executePrepared<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null; top?: Record<string, unknown>[]; workspace_limit?: number | null }>(ctx.tx, sql`
+  const foreseen = endsRun ? foreseenEnding(spec, run, row, outcome.state, outputs) : undefined;
+  // the run ends in this statement when it ends as foreseen: this step is its last, the others passed, and no limited workspace waits
+  const foreseenCte = foreseen
+    ? sql`as_foreseen as (
+      select (select max_concurrent_runs from workspaces where id = ${run.workspaceId}) is null and not exists (
+        select 1 from run_steps s where s.run_id = ${run.id} and s.parent_id is null and s.id <> ${row.id} and s.state not in ('succeeded', 'skipped')) as ends
+    ), `
+    : sql``;
+  const endsAsForeseen = sql`remaining = 1 and (select ends from as_foreseen)`;
+  const runEnd = foreseen
+    ? sql`, state = case when ${endsAsForeseen} then 'succeeded' else state end,
+        outputs = case when ${endsAsForeseen} then ${JSON.stringify(foreseen.outputs)}::jsonb else outputs end, error = case when ${endsAsForeseen} then null else error end,
+        finished_at = case when ${endsAsForeseen} then clock_timestamp() else finished_at end`
+    : sql``;
+  const levelLeft = sql`(select remaining from run_count) = 0 and (select state from run_count) = 'running'`;
+  // alone, a step whose end leaves its level to end keeps its job until that is done (carryOn deletes it)
+  const keepJob = ctx.alone ? sql` and not coalesce(${levelLeft}, false) and coalesce((select remaining from parent_count), 1) <> 0` : sql``;
+  const { rows: [result] } = await executePrepared<{ done: number; run_state: RunRow["state"]; run_remaining: number | null; run_ended: boolean | null; parent_remaining: number | null; ready: Record<string, unknown>[] | null; top?: Record<string, unknown>[]; workspace_limit?: number | null }>(ctx.tx, sql`
     with done as (
       update run_steps set state = ${outcome.state}, outputs = ${outputs === null ? null : JSON.stringify(outputs)}::jsonb,
         exit_code = ${outcome.exitCode ?? null}, error = ${outcome.error ?? null}, finished_at = clock_timestamp()
@@ -225,10 +240,10 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
     ), chunks as (
       insert into run_logs (run_id, step_id, attempt, stream, text)
       select ${run.id}, ${row.id}, ${row.attempt || null}, l.stream, l.text from jsonb_to_recordset(${JSON.stringify(logs)}::jsonb) as l(stream text, text text)
-    ), run_count as (
-      update runs set remaining = remaining - 1
+    ), ${foreseenCte}run_count as (
+      update runs set remaining = remaining - 1${runEnd}
       where id = ${run.id} and ${row.parentId === null} and state = 'running' and exists (select 1 from done)
-      returning remaining
+      returning remaining, state
     ), parent_count as (
       update run_steps set remaining = remaining - 1
       where id = ${row.parentId ?? -1} and exists (select 1 from done) and (select state from runs where id = ${run.id}) = 'running'
@@ -237,9 +252,9 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       delete from jobs where id = ${jobId ?? -1}${keepJob}
     )${ready ? ready.ctes : sql``}
     select (select count(*) from done)::int as done, (select state from runs where id = ${run.id}) as run_state,
-      (select remaining from run_count) as run_remaining, (select remaining from parent_count) as parent_remaining,
+      (select remaining from run_count) as run_remaining, (select state from run_count) <> 'running' as run_ended, (select remaining from parent_count) as parent_remaining,
       ${ready ? ready.result : sql`null as ready`}${endsRun ? sql`,
-      (select json_agg(to_json(s)) from run_steps s where s.run_id = ${run.id} and s.parent_id is null and s.id <> ${row.id} and (select remaining from run_count) = 0) as top,
+      (select json_agg(to_json(s)) from run_steps s where s.run_id = ${run.id} and s.parent_id is null and s.id <> ${row.id} and ${levelLeft}) as top,
       (select max_concurrent_runs from workspaces where id = ${run.workspaceId}) as workspace_limit` : sql``}`);
   if (result.done === 0 || result.run_state !== "running") {
     ready?.release([]);
@@ -257,7 +272,7 @@ export async function finishStep(ctx: Ctx, run: RunRow, row: StepRow, outcome: O
       if (finished) await finishParent(ctx, run, counted);
       else await startNextItem(ctx, run, counted);
     }
-  } else if (result.run_remaining === 0) {
+  } else if (result.run_remaining === 0 && !result.run_ended) {
     // what finishRun reads of the run does not change while it runs; its end is guarded by the run's state
     if (!ctx.alone) return finishRun(ctx, run);
     const top = [...(result.top ?? []).map((json) => fromJsonRow(runSteps, json)), { ...row, state: outcome.state, outputs }];
@@ -441,6 +456,39 @@ function runEnding(spec: WorkflowSpec, run: RunRow, top: StepRow[]): Pick<RunRow
     }
   }
   return { state, outputs, error };
+}
+
+/** Reading another step's outputs: the run's end cannot be foreseen from its last step alone. */
+class OtherStepNeeded extends Error {}
+
+/** A level's outputs by step name holding one step's alone, which throws OtherStepNeeded when asked for another's. */
+class OneStepOutputs extends Map<string, Record<string, unknown>> {
+  constructor(private readonly step: string, outputs: Record<string, unknown> | null) {
+    super(outputs ? [[step, outputs]] : []);
+  }
+  override has(name: string) {
+    if (name !== this.step) throw new OtherStepNeeded();
+    return super.has(name);
+  }
+  override get(name: string) {
+    if (name !== this.step) throw new OtherStepNeeded();
+    return super.get(name);
+  }
+}
+
+/**
+ * How a run ends when its last top-level step ends as `state` with `outputs` and every other one
+ * passed (succeeded or skipped), as runEnding would find it; undefined when that needs more than
+ * this step: its outputs read other steps', it did not succeed, or the end sets more off (`endsAlone`).
+ */
+function foreseenEnding(spec: WorkflowSpec, run: RunRow, row: StepRow, state: StepState, outputs: Record<string, unknown> | null): { outputs: Record<string, unknown> } | undefined {
+  if (state !== "succeeded" || !endsAlone(spec, run, null)) return undefined;
+  try {
+    return { outputs: graphOutputs(topGraph(spec), new OneStepOutputs(row.name, outputs), graphInputValues(spec.inputs, run.inputs)) };
+  } catch {
+    // another step's outputs, or outputs that cannot be read: the run's end is left to runEnding
+    return undefined;
+  }
 }
 
 /** The state of a run whose top-level steps all ended in these states. */

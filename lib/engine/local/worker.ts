@@ -214,7 +214,7 @@ export class LocalWorker {
       }
     }
     for (const started of ctx.started) this.startClaimed(started);
-    if (ctx.queued) wakeWorkers();
+    if (ctx.queued) wakeWorkers({ queuedJobs: true });
     if (ctx.followUp) await this.transact(ctx.followUp, false, ending);
   }
 

@@ -59,7 +59,7 @@ export async function emitEvent(tenantId: string, type: string, payload: Record<
   if (tx) return record(tx);
   const db = await database();
   const id = await db.transaction(record);
-  wakeWorkers();
+  wakeWorkers({ queuedJobs: true });
   return id;
 }
 
