@@ -54,7 +54,7 @@ export const runs = pgTable(
     index("runs_workspace_created").on(t.workspaceId, t.createdAt),
     index("runs_tenant_created").on(t.tenantId, t.createdAt),
     index("runs_workspace_state").on(t.workspaceId, t.state),
-    index("runs_parent").on(t.parentRunId),
+    index("runs_parent").on(t.parentRunId).where(sql`${t.parentRunId} is not null`),
     index("runs_root").on(t.rootRunId),
     uniqueIndex("runs_engine_ref").on(t.engine, t.engineRef).where(sql`${t.engineRef} is not null`),
   ],
@@ -132,7 +132,9 @@ export const runLogs = pgTable(
 /**
  * The durable queue of everything workers do (steps, queued runs, retries, timers, schedules,
  * background tasks). A job is claimed with a lease that its worker renews; a job whose lease ran out
- * is claimed again. Finished jobs are deleted.
+ * is claimed again. Finished jobs are deleted. A claim or a lease's renewal changes no indexed
+ * column, so PostgreSQL updates the row in place (HOT) without touching an index: jobs are found by
+ * id, by their due index, or by unique key, never by who holds them.
  */
 export const jobs = pgTable(
   "jobs",
@@ -152,7 +154,6 @@ export const jobs = pgTable(
   },
   (t) => [
     index("jobs_due").on(t.tenantKey, t.runAt, t.id),
-    index("jobs_locked_by").on(t.lockedBy),
     uniqueIndex("jobs_unique_key").on(t.uniqueKey).where(sql`${t.uniqueKey} is not null`),
   ],
 );
