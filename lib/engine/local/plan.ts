@@ -1,8 +1,7 @@
-import { graphEdges, stepSources, stepTexts } from "@/lib/workflows/graph";
+import { graphEdges, specGraph, stepSources, stepTexts } from "@/lib/workflows/graph";
 import { parseTemplates } from "@/lib/workflows/templates";
 import type { Graph, Step, WorkflowSpec } from "@/lib/workflows/model";
 import { topLevelStep } from "./exit-handler";
-import { specGraph } from "@/lib/workflows/graph";
 
 /** One graph level as the scheduler needs it: each step's upstream and downstream steps. */
 export type LevelPlan = {
@@ -35,7 +34,6 @@ export function levelPlan(graph: Graph): LevelPlan {
   return plan;
 }
 
-/** The graph a step row belongs to: the top level, or the nested graph of the group steps on its key path. */
 const topGraphs = new WeakMap<WorkflowSpec, Graph>();
 
 /**
@@ -48,6 +46,7 @@ export function topGraph(spec: WorkflowSpec): Graph {
   return graph;
 }
 
+/** The graph a step row belongs to: the top level, or the nested graph of the group steps on its key path. */
 export function graphAt(spec: WorkflowSpec, groupPath: readonly string[]): Graph {
   let graph = topGraph(spec);
   for (const [i, name] of groupPath.entries()) {
