@@ -148,8 +148,12 @@ test("build a 3-step workflow, run it from the editor, watch it turn green and r
   await connect(page, "A", "B");
   await connect(page, "B", "C");
   await expect(page.getByTestId("problem-count")).toHaveText("0");
+  // the page re-renders for the new version around the same builder, so a press on Run right after the save is never lost
+  await builder.evaluate((element) => element.setAttribute("data-probe", "mounted before the save"));
   await page.getByTestId("save-button").click();
   await expect(page.getByTestId("save-status")).toHaveText("Saved version 2.");
+  await expect(page.getByText("v2 (latest)")).toBeVisible();
+  await expect(builder).toHaveAttribute("data-probe", "mounted before the save");
 
   await page.getByRole("button", { name: `Run ${BUILT}` }).click();
   const start = page.getByRole("dialog", { name: `Run ${BUILT}` });

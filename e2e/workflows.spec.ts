@@ -179,6 +179,16 @@ test("build a diamond by drag and drop, fix a problem, save, and find it again a
   await page.getByTestId("history-button").click();
   await expect(page.getByTestId("version-item").first()).toContainText("Diamond: A, then B and C, then D");
   await shot(page, "workflow-builder-reloaded");
+
+  // restoring the empty first version saves it as version 3 in the open builder, history panel and all
+  await page.getByTestId("version-item").last().getByTestId("version-restore").click();
+  await expect(page.getByTestId("save-status")).toHaveText("Restored version 1 as version 3.");
+  await expect(page.getByText("v3 (latest)")).toBeVisible();
+  await expect(nodes(page)).toHaveCount(0);
+  await expect(page.getByTestId("version-item")).toHaveCount(3);
+  await expect(page.getByTestId("version-item").first()).toContainText("Restored version 1");
+  await expect(page.getByTestId("version-item").first()).toContainText("editing");
+  await expect(page.getByTestId("save-button")).toBeDisabled();
 });
 
 test("undo and redo with the keyboard and the toolbar buttons", async ({ page }) => {

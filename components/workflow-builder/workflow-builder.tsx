@@ -1,6 +1,6 @@
 "use client";
 
-import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { ReactFlowProvider } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -24,7 +24,7 @@ import { graphAt, pasteSteps } from "./state/spec-ops";
 import { BuilderStoreContext, createBuilderStore, editGraph, initialState, useBuilder, useBuilderStore, type BuilderState } from "./state/store";
 import { importFile } from "./toolbar/import-file";
 import { Toolbar, type BuilderView } from "./toolbar/toolbar";
-import { takeRetained, useSave, type Retained } from "./toolbar/use-save";
+import { useSave } from "./toolbar/use-save";
 
 export type WorkflowBuilderProps = {
   workspaceId: string;
@@ -51,7 +51,10 @@ export type WorkflowBuilderProps = {
  * be expanded in place to list its steps.
  */
 export function WorkflowBuilder({ workspaceId, name, initialSpecJson, initialProblems, baseVersion, readOnly, context }: WorkflowBuilderProps) {
-  const [boot] = useState<Boot>(() => takeRetained(`${workspaceId}/${name}`, baseVersion) ?? opened(JSON.parse(initialSpecJson) as WorkflowSpec, baseVersion, initialProblems));
+  const [boot] = useState<Boot>(() => {
+    const spec = JSON.parse(initialSpecJson) as WorkflowSpec;
+    return { state: initialState(spec, baseVersion), checked: { spec, problems: initialProblems } };
+  });
   const [store] = useState(() => createBuilderStore(boot.state));
   const fullContext = useMemo<ValidationContext>(() => ({ ...context, self: { name } }), [context, name]);
   const env = useMemo<BuilderEnv>(() => ({ workspaceId, name, readOnly, context: fullContext }), [workspaceId, name, readOnly, fullContext]);
@@ -66,12 +69,8 @@ export function WorkflowBuilder({ workspaceId, name, initialSpecJson, initialPro
   );
 }
 
-/** How the builder starts: retained from the instance before a save, or a version with its problems already known. */
-type Boot = Retained & { checked?: CheckedSpec };
-
-function opened(spec: WorkflowSpec, baseVersion: number, problems: Problem[]): Boot {
-  return { state: initialState(spec, baseVersion), status: { state: "idle" }, checked: { spec, problems } };
-}
+/** How the builder starts: a version with its problems already known. */
+type Boot = { state: BuilderState; checked: CheckedSpec };
 
 type Notice = { message: string; tone: "info" | "error"; id: number };
 type ImportReport = { fileName: string; name: string; format: string; warnings: string[] };
@@ -89,12 +88,8 @@ function BuilderLayout({ boot }: { boot: Boot }) {
   const problems = useValidation(spec, context, boot.checked);
   const problemInfo = useMemo(() => ({ problems, counts: countProblemsAt(problems, path) }), [problems, path]);
   const commands = useCanvasCommands();
-  const flow = useReactFlow();
-  const [historyOpen, setHistoryOpen] = useState(Boolean(boot.historyOpen));
-  const historyRef = useRef(historyOpen);
-  historyRef.current = historyOpen;
-  const view = useCallback(() => ({ viewport: flow.getViewport(), historyOpen: historyRef.current }), [flow]);
-  const { status, save, restore, reloadLatest, serverProblems } = useSave(store, workspaceId, name, boot.status, view);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const { status, save, restore, reloadLatest, serverProblems } = useSave(store, workspaceId, name);
   const [message, setMessage] = useState("");
   const [notice, setNotice] = useState<Notice>();
   const [imported, setImported] = useState<ImportReport>();
@@ -245,7 +240,7 @@ function BuilderLayout({ boot }: { boot: Boot }) {
           <div className="flex min-w-0 flex-1 flex-col">
             <Breadcrumb />
             <div className="relative min-h-0 flex-1">
-              <Canvas onNotice={showNotice} initialViewport={boot.viewport} />
+              <Canvas onNotice={showNotice} />
               <div aria-live="polite" className="pointer-events-none absolute inset-x-0 top-2 flex justify-center">
                 {notice && (
                   <p key={notice.id} data-testid="canvas-notice" className={`pointer-events-auto max-w-[80%] rounded-md border px-3 py-1.5 text-sm shadow ${notice.tone === "error" ? "border-danger/40 bg-surface text-danger" : "border-border bg-surface text-fg"}`}>

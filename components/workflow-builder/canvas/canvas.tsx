@@ -11,7 +11,6 @@ import {
   type FinalConnectionState,
   type NodeChange,
   type OnDelete,
-  type Viewport,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
 import type { StepKind } from "@/lib/workflows/model";
@@ -46,7 +45,7 @@ function toRequest(state: FinalConnectionState): ConnectionRequest | undefined {
   return { source: from.id, sourceHandle: fromHandle.id, target: to.id, targetHandle: toHandle.id };
 }
 
-type CanvasProps = { onNotice: (message: string, tone?: "info" | "error") => void; initialViewport?: Viewport };
+type CanvasProps = { onNotice: (message: string, tone?: "info" | "error") => void };
 
 const subscribeNothing = () => () => undefined;
 
@@ -63,7 +62,7 @@ export function Canvas(props: CanvasProps) {
   return inBrowser ? <FlowCanvas {...props} /> : <div className="h-full w-full" />;
 }
 
-function FlowCanvas({ onNotice, initialViewport }: CanvasProps) {
+function FlowCanvas({ onNotice }: CanvasProps) {
   const store = useBuilderStore();
   const { readOnly, context } = useBuilderEnv();
   const { graph, path } = useCurrentGraph();
@@ -101,7 +100,7 @@ function FlowCanvas({ onNotice, initialViewport }: CanvasProps) {
   showLevelRef.current = commands.showLevel;
   const shownLevel = useRef(level);
   useEffect(() => {
-    // the first level is shown by onInit (or keeps the viewport it was remounted with)
+    // the first level is shown by onInit
     if (shownLevel.current === level) return;
     shownLevel.current = level;
     setSelectedEdges(new Set());
@@ -111,8 +110,8 @@ function FlowCanvas({ onNotice, initialViewport }: CanvasProps) {
   }, [level]);
 
   const onInit = useCallback(() => {
-    if (!initialViewport) requestAnimationFrame(() => showLevelRef.current());
-  }, [initialViewport]);
+    requestAnimationFrame(() => showLevelRef.current());
+  }, []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepFlowNode>[]) => {
@@ -259,7 +258,6 @@ function FlowCanvas({ onNotice, initialViewport }: CanvasProps) {
           onPaneClick={onPaneClick}
           onlyRenderVisibleElements
           onInit={onInit}
-          defaultViewport={initialViewport}
           minZoom={0.1}
           maxZoom={2}
           // d3-zoom stops a double-click it zooms on, so a group's double-click (open it) would never arrive

@@ -6,7 +6,7 @@ import type { ActionResult } from "@/lib/actions/action";
 import type { Problem } from "@/lib/workflows/model";
 import { withPositions } from "../flow/layout";
 import { fetchVersion } from "../panels/api";
-import type { BuilderState, BuilderStore } from "../state/store";
+import type { BuilderStore } from "../state/store";
 
 export type LatestVersion = { version: number; author: string; createdAt: string };
 
@@ -17,20 +17,6 @@ export type SaveStatus =
   | { state: "error"; message: string }
   | { state: "stale"; message: string; latest: LatestVersion };
 
-/**
- * Saving, restoring and reloading. The page re-renders after a save (the action revalidates it)
- * and mounts a new builder for the new version; `retained` hands this builder's state, undo
- * history included, to that new instance.
- */
-export type Retained = { state: BuilderState; status: SaveStatus; viewport?: { x: number; y: number; zoom: number }; historyOpen?: boolean };
-
-const retained = new Map<string, Retained>();
-
-/** Kept after use: React may render a mount more than once (e.g. a restarted transition), and the entry describes that version anyway. */
-export function takeRetained(key: string, baseVersion: number): Retained | undefined {
-  const entry = retained.get(key);
-  return entry && entry.state.baseVersion === baseVersion ? entry : undefined;
-}
 
 function latestOf(details: Record<string, unknown> | undefined): LatestVersion | undefined {
   const latest = details?.latest as { version?: unknown; author?: unknown; createdAt?: unknown } | undefined;
@@ -44,11 +30,11 @@ export function formatTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-export function useSave(store: BuilderStore, workspaceId: string, name: string, initialStatus: SaveStatus, view: () => Pick<Retained, "viewport" | "historyOpen">) {
-  const [status, setStatus] = useState<SaveStatus>(initialStatus);
+/** Saving, restoring and reloading; the page re-renders after a save (the action revalidates it) while this builder stays mounted. */
+export function useSave(store: BuilderStore, workspaceId: string, name: string) {
+  const [status, setStatus] = useState<SaveStatus>({ state: "idle" });
   const [serverProblems, setServerProblems] = useState<Problem[]>([]);
   const busy = useRef(false);
-  const key = `${workspaceId}/${name}`;
 
   const handleFailure = useCallback((result: Extract<ActionResult<unknown>, { ok: false }>) => {
     if (result.code === "stale_version") {
@@ -64,8 +50,7 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
 
   /**
    * Runs one save-like action at a time: shows `what` while it runs, finishes with the saved status
-   * the action computes (or the failure it reports), and keeps this builder's state for the
-   * remount that the action's page refresh causes.
+   * the action computes (or the failure it reports).
    */
   const exclusive = useCallback(
     async (what: string, unreachable: string, run: () => Promise<SaveStatus & { state: "saved" } | false>) => {
@@ -76,7 +61,6 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
         const done = await run();
         if (!done) return false;
         setStatus(done);
-        retained.set(key, { state: store.getState(), status: done, ...view() });
         return true;
       } catch {
         setStatus({ state: "error", message: unreachable });
@@ -85,7 +69,7 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
         busy.current = false;
       }
     },
-    [store, key, view],
+    [],
   );
 
   const save = useCallback(
@@ -108,7 +92,6 @@ export function useSave(store: BuilderStore, workspaceId: string, name: string, 
   const restore = useCallback(
     (version: number) =>
       exclusive(`Restoring version ${version}…`, "Could not restore the version; try again.", async () => {
-        // fetched first: the action's page refresh remounts the builder, which must find the new state ready
         const old = await fetchVersion(workspaceId, name, version);
         const result = await restoreVersionAction({ workspaceId, name, version, baseVersion: store.getState().baseVersion });
         if (!result.ok) {

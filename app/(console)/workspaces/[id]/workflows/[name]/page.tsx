@@ -48,8 +48,9 @@ export default async function WorkflowEditorPage({ params, searchParams }: { par
         )}
       </div>
       <div className="h-[calc(100vh-18.5rem)] min-h-[460px]">
+        {/* keyed by the version the address asks for, so the builder's own save or restore keeps it mounted with its history and open dialogs */}
         <WorkflowBuilder
-          key={`${name}@${workflow.version.version}`}
+          key={`${name}@${requested ?? "latest"}`}
           workspaceId={id}
           name={name}
           initialSpecJson={JSON.stringify(spec)}
