@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { database, type Database } from "@/db/client";
 import { appAdmins, bucketGrants, GRANT_LEVELS, tasks } from "@/db/schema";
@@ -8,7 +8,7 @@ import { recordAudit } from "@/lib/audit/service";
 import type { Principal } from "@/lib/auth/principal";
 import { enqueue } from "@/lib/engine/local/queue";
 import { AppError, notFound } from "@/lib/errors";
-import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
+import { encodeCursor, newestFirst } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
 import type { TaskRow } from "./registry";
 import { TASK_JOB } from "./enqueue";
@@ -59,13 +59,7 @@ function visibleTasks(p: Principal): SQL | undefined {
   );
 }
 
-const cursorKey = (row: TaskRow) => `${row.createdAt.toISOString()}|${row.id}`;
-
-function afterCursor(cursor: string): SQL {
-  const [at, id] = decodeCursor(cursor).split("|");
-  if (!id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw invalidCursor();
-  return or(lt(tasks.createdAt, new Date(at)), and(eq(tasks.createdAt, new Date(at)), lt(tasks.id, id)))!;
-}
+const pages = newestFirst(tasks.createdAt, tasks.id);
 
 /** Tasks the caller may see, newest first: a platform admin's all of the tenant's, others' those of objects they may read. */
 export async function listTasks(p: Principal, input: z.input<typeof listTasksQuery>) {
@@ -73,7 +67,7 @@ export async function listTasks(p: Principal, input: z.input<typeof listTasksQue
   authorize(p, "task.list", { tenantId: p.tenantId });
   const db = await database();
   const rows = await db
-    .select()
+    .select({ task: tasks, key: pages.key })
     .from(tasks)
     .where(
       and(
@@ -81,13 +75,13 @@ export async function listTasks(p: Principal, input: z.input<typeof listTasksQue
         query.state ? eq(tasks.state, query.state) : undefined,
         query.targetType ? eq(tasks.targetType, query.targetType) : undefined,
         query.targetId ? eq(tasks.targetId, query.targetId) : undefined,
-        query.cursor ? afterCursor(query.cursor) : undefined,
+        query.cursor ? pages.after(query.cursor) : undefined,
       ),
     )
-    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .orderBy(...pages.orderBy)
     .limit(query.limit + 1);
   const items = rows.slice(0, query.limit);
-  return { items: items.map(presentTask), nextCursor: rows.length > query.limit ? encodeCursor(cursorKey(items[items.length - 1])) : null };
+  return { items: items.map(({ task }) => presentTask(task)), nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1].key) : null };
 }
 
 /** Whose pending tasks a page shows: an object's (an app, a user), or those of the grants on a bucket. */

@@ -87,7 +87,6 @@ async function measureBurst(client: RunsClient) {
   });
   const submitted = (Date.now() - started) / 1000;
   while (await client.anyUnfinished("burst")) await sleep(100);
-  // each run read by id: the list's cursor skips runs created within one millisecond of a page's last
   const runs: RunSummary[] = [];
   const idList = [...ids];
   await forEachLimited(idList.length, CLIENT_CONCURRENCY, async (i) => void runs.push(await client.getRun(idList[i])));

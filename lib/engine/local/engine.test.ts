@@ -1,12 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { database } from "@/db/client";
-import { auditEvents, jobs, runs } from "@/db/schema";
+import { auditEvents, jobs, runs, workflows } from "@/db/schema";
 import { createSecret } from "@/lib/secrets/service";
 import { engineFixture, engineWorker, runToEnd, saveWorkflow, sh, stepByKey, waitForRun } from "@/lib/engine/testing/engine";
-import { cancelRun, getRun, retryRun, startRun } from "../runs/service";
+import { getWorkflow } from "@/lib/workflows/service";
+import { cancelRun, getRun, listRuns, retryRun, startRun } from "../runs/service";
+import { localProvider } from "./provider";
 import { listLogs } from "../runs/logs";
 import { wakeWorkers } from "./signals";
 
@@ -306,6 +308,34 @@ describe("the local engine", () => {
     expect(read.outputs).toEqual({ first: "1" });
     const apart = await writers(read.id, stepByKey(read, "second").id);
     expect(apart.run).not.toBe(apart.step);
+  });
+
+  it("writes runs started at once in one statement, each whole, and the runs list pages through them without skipping one", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "together", { steps: [sh("only", "echo together")] });
+    const db = await database();
+    const [workflow] = await db.select().from(workflows).where(and(eq(workflows.workspaceId, fx.workspaceId), eq(workflows.name, "together")));
+    const spec = (await getWorkflow(fx.admin, { workspaceId: fx.workspaceId, name: "together" })).version.spec;
+    const run = { tenantId: fx.admin.tenantId, workspaceId: fx.workspaceId, workflowId: workflow.id, workflowName: "together", workflowVersion: 1, inputs: {}, trigger: "api" as const, triggerRef: null, startedByKind: fx.admin.kind, startedById: fx.admin.id, startedByName: "test" };
+    // the first goes at once; the five started while it is written wait for it, then go together
+    const started = await Promise.all(Array.from({ length: 6 }, () => localProvider.start(db, { run, spec, workspaceLimit: null, alongside: [] })));
+    const ids = started.map((s) => s.run.id);
+    expect(started.map((s) => [s.run.state, s.steps.map((step) => [step.runId, step.state])])).toEqual(ids.map((id) => ["running", [[id, "queued"]]]));
+    const written = await db.select({ id: runs.id, writer: sql<string>`xmin::text`, createdAt: sql<string>`created_at::text` }).from(runs).where(inArray(runs.id, ids));
+    const writerOf = new Map(written.map((row) => [row.id, row.writer]));
+    expect(new Set(ids.slice(1).map((id) => writerOf.get(id))).size).toBe(1);
+    expect(writerOf.get(ids[0])).not.toBe(writerOf.get(ids[1]));
+    expect(new Set(written.map((row) => row.createdAt)).size).toBe(2);
+    for (const id of ids) expect(await waitForRun(fx.admin, fx.workspaceId, id)).toMatchObject({ state: "succeeded" });
+
+    // five runs share a created_at to the microsecond: pages of two still list each once
+    const listed: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listRuns(fx.admin, { workspaceId: fx.workspaceId, workflow: "together", limit: 2, cursor });
+      listed.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(listed.toSorted()).toEqual(ids.toSorted());
   });
 
   it("records a new run running with its first steps queued, and its audit entry, in the statement that starts it", async () => {

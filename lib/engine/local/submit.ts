@@ -1,6 +1,7 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, getTableName, isNull, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
-import type { Database } from "@/db/client";
+import { database, type Database } from "@/db/client";
+import { GroupCommit } from "@/db/group-commit";
 import { executePrepared } from "@/db/prepared";
 import { fromJsonRow, insertFromJson } from "@/db/rows";
 import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
@@ -20,34 +21,69 @@ export type Alongside = { table: PgTable; rows: Record<string, unknown>[] };
  */
 export type RunStart = { steps: NewStepRow[] } | { job: NewJob } | { engine: "argo" };
 
+/** A new run as it is written: its row, how it starts, and the rows that go alongside it. */
+type RunRecord = { run: typeof runs.$inferInsert & { id: string }; steps: NewStepRow[]; start: RunStart; alongside: Alongside[] };
+type Recorded = { run: RunRow; steps: StepRow[] };
+
 /**
  * Records a new run in one statement, atomic without a transaction: the run, how it starts, and
  * what goes `alongside` it. The other workers are woken (NOTIFY) when it queued jobs; this
- * process's engine by the provider's `submitted`.
+ * process's engine by the provider's `submitted`. Outside a transaction, runs started at the same
+ * time share their statement (`GroupCommit`): under a burst of starts each costs a share of one
+ * round trip and one commit.
  */
-export async function recordRun(executor: RunExecutor, values: NewRun, start: RunStart, alongside: Alongside[] = []): Promise<{ run: RunRow; steps: StepRow[] }> {
+export async function recordRun(executor: RunExecutor, values: NewRun, start: RunStart, alongside: Alongside[] = []): Promise<Recorded> {
   const id = values.id ?? crypto.randomUUID();
   const steps = "steps" in start ? start.steps.map((step) => ({ ...step, runId: id })) : [];
+  const engine = "engine" in start ? start.engine : "local";
+  const run = { ...values, id, rootRunId: values.rootRunId ?? id, engine, ...(steps.length > 0 ? { state: "running" as const, remaining: steps.length } : { state: "queued" as const }) };
+  const record = { run, steps, start, alongside };
+  const db = await database();
+  if (executor !== db || "job" in start) return (await writeRuns(executor, [record]))[0];
+  let commit = groupCommits.get(db);
+  if (!commit) groupCommits.set(db, (commit = new GroupCommit((records: RunRecord[]) => writeRuns(db, records), shapeOf)));
+  return commit.add(record);
+}
+
+const groupCommits = new WeakMap<RunExecutor, GroupCommit<RunRecord, Recorded>>();
+
+const columnsOf = (row: object) => Object.keys(row).filter((key) => (row as Record<string, unknown>)[key] !== undefined).join();
+
+/** Records that one statement can write together: the same columns in every table, the same start. */
+function shapeOf({ run, steps, start, alongside }: RunRecord): string {
+  const stepColumns = [...new Set(steps.map(columnsOf))];
+  return JSON.stringify(["engine" in start ? start.engine : "steps", columnsOf(run), stepColumns, alongside.map(({ table, rows }) => [getTableName(table), ...new Set(rows.map(columnsOf))])]);
+}
+
+/** One statement for `records`, all of one shape (a `job` start only alone); their runs and steps in their order. */
+async function writeRuns(executor: RunExecutor, records: RunRecord[]): Promise<Recorded[]> {
+  const [{ start, alongside }] = records;
+  const steps = records.flatMap((record) => record.steps);
   const queues = !("engine" in start);
-  const run = { ...values, id, rootRunId: values.rootRunId ?? id, engine: queues ? "local" : start.engine, ...(steps.length > 0 ? { state: "running" as const, remaining: steps.length } : { state: "queued" as const }) };
-  const parts = [sql`run as (${insertFromJson(runs, [run], steps.length > 0 ? { startedAt: sql`clock_timestamp()` } : {})})`];
+  const parts = [sql`run as (${insertFromJson(runs, records.map((record) => record.run), steps.length > 0 ? { startedAt: sql`clock_timestamp()` } : {})})`];
   if (steps.length > 0) {
     parts.push(
       sql`steps as (${insertFromJson(runSteps, steps)})`,
       sql`queued as (
         insert into jobs (kind, tenant_key, payload)
-        select 'step', ${values.tenantId}, jsonb_build_object('stepId', id, 'runId', run_id) from steps where state = 'queued'
+        select 'step', run.tenant_id, jsonb_build_object('stepId', steps.id, 'runId', steps.run_id) from steps join run on run.id = steps.run_id where steps.state = 'queued'
         returning id)`,
     );
   }
   if ("job" in start) parts.push(sql`queued as (${executor.insert(jobs).values(jobRow(start.job)).returning({ id: jobs.id }).getSQL()})`);
-  alongside.forEach(({ table, rows }, i) => parts.push(sql`${sql.raw(`alongside${i}`)} as (${insertFromJson(table, rows)})`));
+  alongside.forEach(({ table }, i) => parts.push(sql`${sql.raw(`alongside${i}`)} as (${insertFromJson(table, records.flatMap((record) => record.alongside[i].rows))})`));
   if (queues) parts.push(sql`wake as (select pg_notify(${WAKE_CHANNEL}, '') where exists (select 1 from queued))`);
   const statement = sql`with ${sql.join(parts, sql`, `)}
-    select (select to_json(run) from run) as run, ${steps.length > 0 ? sql`(select json_agg(steps order by id) from steps)` : sql`null`} as steps${queues ? sql`, (select count(*) from wake) as woken` : sql``}`;
-  type Row = { run: Record<string, unknown>; steps: Record<string, unknown>[] | null };
+    select (select json_agg(run) from run) as runs, ${steps.length > 0 ? sql`(select json_agg(steps order by id) from steps)` : sql`null`} as steps${queues ? sql`, (select count(*) from wake) as woken` : sql``}`;
+  type Row = { runs: Record<string, unknown>[]; steps: Record<string, unknown>[] | null };
   const { rows } = await executePrepared<Row>(executor, statement);
-  return { run: fromJsonRow(runs, rows[0].run), steps: (rows[0].steps ?? []).map((row) => fromJsonRow(runSteps, row)) };
+  const written = new Map(rows[0].runs.map((json) => [json.id as string, fromJsonRow(runs, json)]));
+  const stepsOf = new Map<string, StepRow[]>(records.map((record) => [record.run.id, []]));
+  for (const json of rows[0].steps ?? []) {
+    const step = fromJsonRow(runSteps, json);
+    stepsOf.get(step.runId)!.push(step);
+  }
+  return records.map((record) => ({ run: written.get(record.run.id)!, steps: stepsOf.get(record.run.id)! }));
 }
 
 /** The job that starts a queued run on a worker. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { database, type Database } from "@/db/client";
 import { preparedQueries } from "@/db/prepared";
@@ -7,7 +7,7 @@ import { authorize, workspaceAccess } from "@/lib/access/policy";
 import { auditRow, recordAudit } from "@/lib/audit/service";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { AppError, conflict, notFound } from "@/lib/errors";
-import { decodeCursor, encodeCursor, invalidCursor } from "@/lib/http/cursor";
+import { encodeCursor, newestFirst } from "@/lib/http/cursor";
 import { parseInput } from "@/lib/validation";
 import { validationContext } from "@/lib/workflows/service";
 import { validateWorkflow } from "@/lib/workflows/validate";
@@ -161,6 +161,8 @@ type ListInput = z.input<typeof listRunsQuery> & { workspaceId?: string };
  * Runs, newest first: of one workspace, or of every workspace the caller may enter. Sub-workflow
  * runs appear under their parent run, not in the list.
  */
+const runPages = newestFirst(runs.createdAt, runs.id);
+
 export async function listRuns(p: Principal, input: ListInput) {
   const { workspaceId, ...rest } = input;
   const query = parseInput(listRunsQuery, rest);
@@ -176,21 +178,16 @@ export async function listRuns(p: Principal, input: ListInput) {
   if (query.startedBy) filters.push(or(eq(runs.startedById, query.startedBy), ilike(runs.startedByName, `%${query.startedBy.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)));
   if (query.since) filters.push(sql`${runs.createdAt} >= ${new Date(query.since).toISOString()}::timestamptz`);
   if (query.until) filters.push(sql`${runs.createdAt} <= ${new Date(query.until).toISOString()}::timestamptz`);
-  if (query.cursor) {
-    const [at, id] = decodeCursor(query.cursor).split("|");
-    if (!at || !id || Number.isNaN(Date.parse(at)) || !z.uuid().safeParse(id).success) throw invalidCursor();
-    filters.push(or(lt(runs.createdAt, new Date(at)), and(eq(runs.createdAt, new Date(at)), lt(runs.id, id))));
-  }
+  if (query.cursor) filters.push(runPages.after(query.cursor));
   const db = await database();
   const rows = await db
-    .select()
+    .select({ run: runs, key: runPages.key })
     .from(runs)
     .where(and(...filters))
-    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .orderBy(...runPages.orderBy)
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return { items: page.map(presentRun), nextCursor: rows.length > query.limit ? encodeCursor(`${last.createdAt.toISOString()}|${last.id}`) : null };
+  return { items: page.map(({ run }) => presentRun(run)), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].key) : null };
 }
 
 const terminal = TERMINAL_RUN_STATES as RunRow["state"][];
