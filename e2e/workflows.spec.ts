@@ -189,6 +189,11 @@ test("build a diamond by drag and drop, fix a problem, save, and find it again a
   await expect(page.getByTestId("version-item").first()).toContainText("Restored version 1");
   await expect(page.getByTestId("version-item").first()).toContainText("editing");
   await expect(page.getByTestId("save-button")).toBeDisabled();
+  // and the diamond back, as version 4, for the tests after this one
+  await page.getByTestId("version-item").nth(1).getByTestId("version-restore").click();
+  await expect(page.getByTestId("save-status")).toHaveText("Restored version 2 as version 4.");
+  await expect(nodes(page)).toHaveCount(4);
+  await expect(edges(page)).toHaveCount(4);
 });
 
 test("undo and redo with the keyboard and the toolbar buttons", async ({ page }) => {
@@ -354,7 +359,7 @@ test("a viewer sees the workflow read-only and cannot change it", async ({ brows
 
     // nothing was saved behind the scenes either
     await page.reload();
-    await expect(page.getByText("v2 (latest)")).toBeVisible();
+    await expect(page.getByText("v4 (latest)")).toBeVisible();
     await expect(nodes(page)).toHaveCount(4);
   } finally {
     await context.close();
