@@ -6,7 +6,9 @@ import { database } from "@/db/client";
 import { auditEvents, jobs, runs, workflows } from "@/db/schema";
 import { createSecret } from "@/lib/secrets/service";
 import { engineFixture, engineWorker, runToEnd, saveWorkflow, sh, stepByKey, waitForRun } from "@/lib/engine/testing/engine";
+import { testUser } from "@/lib/testing/fixtures";
 import { getWorkflow } from "@/lib/workflows/service";
+import { addMember } from "@/lib/workspaces/service";
 import { cancelRun, getRun, listRuns, retryRun, startRun } from "../runs/service";
 import { localProvider } from "./provider";
 import { listLogs } from "../runs/logs";
@@ -336,6 +338,15 @@ describe("the local engine", () => {
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(listed.toSorted()).toEqual(ids.toSorted());
+  });
+
+  it("authorizes each of many starts at once on its own caller's read: a non-member among members is refused", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "shared-read", { steps: [sh("only", "echo shared")] });
+    const [member, stranger] = [await testUser(fx.tenant.slug, fx.operator), await testUser(fx.tenant.slug, fx.operator)];
+    await addMember(fx.admin, { workspaceId: fx.workspaceId, email: member.subject, role: "viewer" });
+    const start = (p: typeof member) => startRun(p, { workspaceId: fx.workspaceId, workflow: "shared-read", inputs: {}, trigger: "api" });
+    const outcomes = await Promise.allSettled([member, stranger, member, member, stranger, member].map(start));
+    expect(outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value.startedBy.id : (outcome.reason as { status: number }).status))).toEqual([member.id, 404, member.id, member.id, 404, member.id]);
   });
 
   it("records a new run running with its first steps queued, and its audit entry, in the statement that starts it", async () => {

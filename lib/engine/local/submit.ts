@@ -1,7 +1,7 @@
 import { and, eq, getTableName, isNull, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { database, type Database } from "@/db/client";
-import { GroupCommit } from "@/db/group-commit";
+import { Batcher } from "@/db/batcher";
 import { executePrepared } from "@/db/prepared";
 import { fromJsonRow, insertFromJson } from "@/db/rows";
 import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
@@ -29,7 +29,7 @@ type Recorded = { run: RunRow; steps: StepRow[] };
  * Records a new run in one statement, atomic without a transaction: the run, how it starts, and
  * what goes `alongside` it. The other workers are woken (NOTIFY) when it queued jobs; this
  * process's engine by the provider's `submitted`. Outside a transaction, runs started at the same
- * time share their statement (`GroupCommit`): under a burst of starts each costs a share of one
+ * time share their statement (group commit, `Batcher`): under a burst of starts each costs a share of one
  * round trip and one commit.
  */
 export async function recordRun(executor: RunExecutor, values: NewRun, start: RunStart, alongside: Alongside[] = []): Promise<Recorded> {
@@ -41,11 +41,11 @@ export async function recordRun(executor: RunExecutor, values: NewRun, start: Ru
   const db = await database();
   if (executor !== db || "job" in start) return (await writeRuns(executor, [record]))[0];
   let commit = groupCommits.get(db);
-  if (!commit) groupCommits.set(db, (commit = new GroupCommit((records: RunRecord[]) => writeRuns(db, records), shapeOf)));
+  if (!commit) groupCommits.set(db, (commit = new Batcher((records: RunRecord[]) => writeRuns(db, records), shapeOf)));
   return commit.add(record);
 }
 
-const groupCommits = new WeakMap<RunExecutor, GroupCommit<RunRecord, Recorded>>();
+const groupCommits = new WeakMap<RunExecutor, Batcher<RunRecord, Recorded>>();
 
 const columnsOf = (row: object) => Object.keys(row).filter((key) => (row as Record<string, unknown>)[key] !== undefined).join();
 

@@ -1,5 +1,6 @@
 import { and, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { Batcher } from "@/db/batcher";
 import { database, type Database } from "@/db/client";
 import { preparedQueries } from "@/db/prepared";
 import { auditEvents, jobs, runs, runSteps, workflows, workflowVersions, workspaceMembers, workspaces } from "@/db/schema";
@@ -60,6 +61,28 @@ const runQueries = preparedQueries((db: Database) => ({
     .prepare("workflow_to_run"),
 }));
 
+type WorkflowToRunParams = ReturnType<typeof workspaceParams> & { name: string; version: number | null };
+type WorkflowToRun = Awaited<ReturnType<Awaited<ReturnType<typeof runQueries>>["workflowToRun"]["execute"]>>[number];
+const workflowReads = new WeakMap<Database, Batcher<WorkflowToRunParams, WorkflowToRun>>();
+
+/**
+ * Starts of one workflow by one caller that arrive while such a read is in flight (a client's burst
+ * of runs) wait for it, then share the next read: each is authorized on a read sent after it arrived.
+ */
+async function readWorkflowToRun(params: WorkflowToRunParams): Promise<WorkflowToRun> {
+  const db = await database();
+  let reads = workflowReads.get(db);
+  if (!reads) {
+    const { workflowToRun } = await runQueries();
+    const readOnce = async (same: WorkflowToRunParams[]): Promise<WorkflowToRun[]> => {
+      const [row] = await workflowToRun.execute(same[0]);
+      return same.map(() => row);
+    };
+    workflowReads.set(db, (reads = new Batcher(readOnce, (read: WorkflowToRunParams) => JSON.stringify(read))));
+  }
+  return reads.add(params);
+}
+
 const startInput = startRunBody.extend({
   workspaceId: z.string(),
   workflow: z.string().max(63),
@@ -78,8 +101,7 @@ export type WithinStart = (tx: Tx, run: RunRow) => Promise<void>;
 export async function startRun(p: Principal, input: z.input<typeof startInput>, within?: WithinStart): Promise<RunDetail> {
   const data = parseInput(startInput, input);
   assertWorkspaceId(data.workspaceId);
-  const { workflowToRun } = await runQueries();
-  const [found] = await workflowToRun.execute({ ...workspaceParams(p, data.workspaceId), name: data.workflow, version: data.version ?? null });
+  const found = await readWorkflowToRun({ ...workspaceParams(p, data.workspaceId), name: data.workflow, version: data.version ?? null });
   const ws = guarded(found);
   authorize(p, "run.start", ws);
   assertActive(ws);
