@@ -9,7 +9,7 @@ import { log, withRequestContext } from "@/lib/log/logger";
 import { parseInput } from "@/lib/validation";
 import { bodyText, readRequestBody } from "./body";
 import { assertNoForbiddenKeys, parseJsonBody } from "./json";
-import { problemResponse } from "./problem";
+import { problemAnswer, toFetch, type Answer } from "./problem";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 /** `raw`: not parsed here; the handler reads the bytes (`rawBody`), e.g. to check a signature over them first. */
@@ -138,7 +138,10 @@ type HandleContext = { params: Promise<Record<string, string>>; body?: Uint8Arra
 
 export type Endpoint = {
   spec: EndpointSpec<z.ZodType, z.ZodType, z.ZodType>;
+  /** a route handler: the answer as a Fetch Response */
   handle: (request: Request, context: HandleContext) => Promise<Response>;
+  /** the answer as it is, for a server that writes it itself */
+  answer: (request: Request, context: HandleContext) => Promise<Answer>;
 };
 
 /** The one route-handler wrapper: principal, scope, zod, service call, problem+json. */
@@ -146,11 +149,12 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
   spec: EndpointSpec<P, Q, B>,
   handler: (ctx: EndpointContext<P, Q, B>) => Promise<unknown>,
 ): Endpoint {
-  const handle = async (request: Request, context: HandleContext) => {
+  const answer = async (request: Request, context: HandleContext) => {
     const requestId = requestIdOf(request);
     return withRequestContext(requestId, async () => {
       const started = performance.now();
-      let response: Response;
+      const url = new URL(request.url);
+      let response: Answer;
       let principal: Principal | undefined;
       try {
         // The body is read (and capped) before the token is checked: an oversized body costs nothing more.
@@ -159,7 +163,6 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
         if (principal && spec.scope && !principal.scopes.includes(ALL_SCOPES_MARKER) && !principal.scopes.includes(spec.scope)) {
           throw new AppError(403, "insufficient_scope", `This endpoint needs the '${spec.scope}' scope.`, { requiredScope: spec.scope });
         }
-        const url = new URL(request.url);
         const rawParams = (await context.params) ?? {}; // Next passes none to a route without dynamic segments
         const rawQuery = Object.fromEntries(url.searchParams);
         assertPlainText(rawParams, "params");
@@ -175,28 +178,28 @@ export function endpoint<P extends z.ZodType = typeof emptyObject, Q extends z.Z
           requestId,
         };
         const result = await handler(ctx);
-        response = toResponse(result, spec.status, requestId);
+        response = toAnswer(result, spec.status, requestId);
       } catch (error) {
-        response = problemResponse(error, requestId, error instanceof AppError && error.status === 401 ? { "www-authenticate": 'Bearer realm="sluice"' } : {});
+        response = problemAnswer(error, requestId, error instanceof AppError && error.status === 401 ? { "www-authenticate": 'Bearer realm="sluice"' } : {});
       }
       log().info(
-        { method: request.method, path: new URL(request.url).pathname, status: response.status, ms: Math.round(performance.now() - started), principal: principal?.subject },
+        { method: request.method, path: url.pathname, status: "response" in response ? response.response.status : response.status, ms: Math.round(performance.now() - started), principal: principal?.subject },
         "request",
       );
       return response;
     });
   };
-  return { spec: spec as unknown as Endpoint["spec"], handle };
+  return { spec: spec as unknown as Endpoint["spec"], answer, handle: async (request, context) => toFetch(await answer(request, context)) };
 }
 
-function toResponse(result: unknown, status: number | undefined, requestId: string): Response {
+function toAnswer(result: unknown, status: number | undefined, requestId: string): Answer {
   if (result instanceof Response) {
     result.headers.set("x-request-id", requestId);
-    return result;
+    return { response: result };
   }
   const reply = result instanceof Reply ? result : new Reply(result, { status });
   const headers = { "x-request-id": requestId, ...reply.init.headers };
-  if (reply.body === undefined) return new Response(null, { status: reply.init.status ?? 204, headers });
-  if (reply.init.contentType) return new Response(String(reply.body), { status: reply.init.status ?? 200, headers: { ...headers, "content-type": reply.init.contentType } });
-  return Response.json(reply.body, { status: reply.init.status ?? status ?? 200, headers });
+  if (reply.body === undefined) return { status: reply.init.status ?? 204, headers, body: null };
+  if (reply.init.contentType) return { status: reply.init.status ?? 200, headers: { ...headers, "content-type": reply.init.contentType }, body: String(reply.body) };
+  return { status: reply.init.status ?? status ?? 200, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(reply.body) };
 }

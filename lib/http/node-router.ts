@@ -6,7 +6,7 @@ import type { Endpoint } from "./endpoint";
 import { allEndpoints, PREFIXED_ENDPOINTS } from "./openapi";
 import { log } from "@/lib/log/logger";
 import { PEER_HEADER } from "./peer";
-import { problemResponse } from "./problem";
+import { problemAnswer, type Answer } from "./problem";
 import { securityHeaders, servedOverHttps } from "./security-headers";
 
 /**
@@ -56,8 +56,10 @@ function match(method: string, pathname: string) {
   return undefined;
 }
 
-/** Writes a Fetch response, streaming its body (Server-Sent Events stay open) until it ends or the client leaves. */
-async function send(res: ServerResponse, response: Response, extra: Record<string, string>) {
+/** Writes an answer; a Fetch response's body is streamed (Server-Sent Events stay open) until it ends or the client leaves. */
+async function send(res: ServerResponse, answer: Answer, extra: Record<string, string>) {
+  if (!("response" in answer)) return void res.writeHead(answer.status, { ...answer.headers, ...extra }).end(answer.body ?? undefined);
+  const { response } = answer;
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
   for (const [key, value] of Object.entries(extra)) res.setHeader(key, value);
@@ -89,7 +91,7 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse, origin
   try {
     found = match(req.method ?? "GET", url.pathname);
   } catch (error) {
-    await send(res, problemResponse(error, randomUUID()), extra);
+    await send(res, problemAnswer(error, randomUUID()), extra);
     return true;
   }
   if (!found || (found.route.endpoint.spec.scope && !req.headers.authorization)) return false;
@@ -106,13 +108,12 @@ export async function serveApi(req: IncomingMessage, res: ServerResponse, origin
       // Stop reading an oversized body: answer and close the connection.
       res.setHeader("connection", "close");
       res.once("finish", () => req.destroy());
-      await send(res, problemResponse(error, randomUUID()), extra);
+      await send(res, problemAnswer(error, randomUUID()), extra);
       return true;
     }
   }
   const request = new Request(url, { method: req.method, headers });
-  const response = await found.route.endpoint.handle(request, { params: Promise.resolve(found.params), body });
-  await send(res, response, extra);
+  await send(res, await found.route.endpoint.answer(request, { params: Promise.resolve(found.params), body }), extra);
   return true;
 }
 
@@ -131,7 +132,7 @@ export function apiFirst(origin: string, fallback: Listener): Listener {
     } catch (error) {
       log().error({ err: error }, "unhandled error in the request listener");
       if (res.headersSent) return void res.end();
-      await send(res, problemResponse(error, randomUUID()), securityHeaders({ https: false }));
+      await send(res, problemAnswer(error, randomUUID()), securityHeaders({ https: false }));
     }
   };
 }
