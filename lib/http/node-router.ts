@@ -58,7 +58,10 @@ function match(method: string, pathname: string) {
 
 /** Writes an answer; a Fetch response's body is streamed (Server-Sent Events stay open) until it ends or the client leaves. */
 async function send(res: ServerResponse, answer: Answer, extra: Record<string, string>) {
-  if (!("response" in answer)) return void res.writeHead(answer.status, { ...answer.headers, ...extra }).end(answer.body ?? undefined);
+  if (!("response" in answer)) {
+    const length = answer.body === null ? {} : { "content-length": String(Buffer.byteLength(answer.body)) };
+    return void res.writeHead(answer.status, { ...answer.headers, ...extra, ...length }).end(answer.body ?? undefined);
+  }
   const { response } = answer;
   res.statusCode = response.status;
   response.headers.forEach((value, key) => res.setHeader(key, value));
