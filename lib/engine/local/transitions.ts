@@ -162,31 +162,51 @@ export async function createLevel(ctx: Ctx, run: RunRow, parent: StepRow | null,
   await enqueueReady(ctx, counted, open.filter((row) => row.state === "running"), open.filter((row) => row.state === "queued").map((row) => row.id));
 }
 
-/** Starts a queued run: its steps, or it stays queued while its workspace runs as many as it may. */
+/**
+ * Starts a queued run: its steps, or it stays queued while its workspace runs as many as it may. A
+ * limited workspace starts its queued runs oldest first: while it has room, the start of any of them
+ * starts the oldest, up to this one.
+ */
 export async function startRun(ctx: Ctx, runId: string): Promise<"started" | "waiting" | "gone"> {
   const [found] = await ctx.tx
-    .select({ run: runs, max: workspaces.maxConcurrentRuns })
+    .select({ workspaceId: runs.workspaceId, parentRunId: runs.parentRunId, max: workspaces.maxConcurrentRuns })
     .from(runs)
     .innerJoin(workspaces, eq(workspaces.id, runs.workspaceId))
-    .where(eq(runs.id, runId))
-    .for("no key update", { of: runs });
-  if (!found || found.run.state !== "queued") return "gone";
-  const { run } = found;
-  const max = run.parentRunId ? null : found.max;
-  if (max !== null) {
-    // Only a limited workspace's starts wait for each other: the lock orders their counts of running runs.
-    // "no key update" leaves alone the key-share locks that inserting rows which reference the workspace takes.
-    await ctx.tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, run.workspaceId)).for("no key update");
-    const [{ running }] = await ctx.tx
-      .select({ running: sql<number>`count(*)::int` })
-      .from(runs)
-      .where(and(eq(runs.workspaceId, run.workspaceId), eq(runs.state, "running"), isNull(runs.parentRunId)));
-    if (running >= max) return "waiting";
+    .where(eq(runs.id, runId));
+  if (!found) return "gone";
+  if (found.parentRunId || found.max === null) {
+    const [run] = await ctx.tx.select().from(runs).where(eq(runs.id, runId)).for("no key update");
+    if (run?.state !== "queued") return "gone";
+    await beginRun(ctx, run);
+    return "started";
   }
+  // The workspace's lock, taken before any run's, orders its starts and their counts of running runs.
+  // "no key update" leaves alone the key-share locks that inserting rows which reference the workspace takes.
+  await ctx.tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.id, found.workspaceId)).for("no key update");
+  const [{ running }] = await ctx.tx
+    .select({ running: sql<number>`count(*)::int` })
+    .from(runs)
+    .where(and(eq(runs.workspaceId, found.workspaceId), eq(runs.state, "running"), isNull(runs.parentRunId)));
+  for (let started = running; started < found.max; started++) {
+    const [oldest] = await ctx.tx
+      .select()
+      .from(runs)
+      .where(and(eq(runs.workspaceId, found.workspaceId), eq(runs.state, "queued"), isNull(runs.parentRunId), eq(runs.engine, "local")))
+      .orderBy(runs.createdAt, runs.id)
+      .limit(1)
+      .for("no key update");
+    if (!oldest) return "gone";
+    await beginRun(ctx, oldest);
+    if (oldest.id === runId) return "started";
+  }
+  const [self] = await ctx.tx.select({ state: runs.state }).from(runs).where(eq(runs.id, runId));
+  return self?.state === "queued" ? "waiting" : "gone";
+}
+
+async function beginRun(ctx: Ctx, run: RunRow) {
   const spec = await ctx.loadSpec(run);
   graphInputValues(spec.inputs, run.inputs);
   await createLevel(ctx, run, null, topGraph(spec), true);
-  return "started";
 }
 
 /** Passing outcomes that record an attempt (skips and omissions never ran one). */

@@ -77,18 +77,19 @@ describe("runs REST API", () => {
 });
 
 describe("workspace run settings", () => {
-  it("runs at most maxConcurrentRuns at once; the others wait as queued", async () => {
+  it("runs at most maxConcurrentRuns at once; the others wait as queued and start oldest first", async () => {
     const limited = await engineFixture("limit");
     await updateWorkspace(limited.admin, { id: limited.workspaceId, maxConcurrentRuns: 1 });
     await saveWorkflow(limited.admin, limited.workspaceId, "nap", { steps: [sh("nap", "sleep 0.8")] });
-    const first = await startRun(limited.admin, { workspaceId: limited.workspaceId, workflow: "nap", inputs: {}, trigger: "api" });
-    const second = await startRun(limited.admin, { workspaceId: limited.workspaceId, workflow: "nap", inputs: {}, trigger: "api" });
+    const start = () => startRun(limited.admin, { workspaceId: limited.workspaceId, workflow: "nap", inputs: {}, trigger: "api" });
+    const [first, second, third] = [await start(), await start(), await start()];
     await vi.waitFor(async () => expect((await getRun(limited.admin, { workspaceId: limited.workspaceId, runId: first.id })).state).toBe("running"), { timeout: 10_000, interval: 50 });
-    expect((await getRun(limited.admin, { workspaceId: limited.workspaceId, runId: second.id })).state).toBe("queued");
-    const [a, b] = [await waitForRun(limited.admin, limited.workspaceId, first.id), await waitForRun(limited.admin, limited.workspaceId, second.id)];
-    expect([a.state, b.state]).toEqual(["succeeded", "succeeded"]);
+    for (const waiting of [second, third]) expect((await getRun(limited.admin, { workspaceId: limited.workspaceId, runId: waiting.id })).state).toBe("queued");
+    const [a, b, c] = [await waitForRun(limited.admin, limited.workspaceId, first.id), await waitForRun(limited.admin, limited.workspaceId, second.id), await waitForRun(limited.admin, limited.workspaceId, third.id)];
+    expect([a.state, b.state, c.state]).toEqual(["succeeded", "succeeded", "succeeded"]);
     expect(new Date(b.startedAt!).getTime()).toBeGreaterThanOrEqual(new Date(a.finishedAt!).getTime());
-  });
+    expect(new Date(c.startedAt!).getTime()).toBeGreaterThanOrEqual(new Date(b.finishedAt!).getTime());
+  }, 30_000);
 
   it("with visibility 'own', viewers see only the runs they started", async () => {
     await updateWorkspace(fx.admin, { id: fx.workspaceId, runVisibility: "own" });
