@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { database } from "@/db/client";
 import { auditEvents, jobs, runs, workflows } from "@/db/schema";
@@ -11,6 +11,7 @@ import { getWorkflow } from "@/lib/workflows/service";
 import { addMember } from "@/lib/workspaces/service";
 import { cancelRun, getRun, listRuns, retryRun, startRun } from "../runs/service";
 import { localProvider } from "./provider";
+import { loadSpec } from "./worker";
 import { listLogs } from "../runs/logs";
 import { wakeWorkers } from "./signals";
 
@@ -347,6 +348,21 @@ describe("the local engine", () => {
     const start = (p: typeof member) => startRun(p, { workspaceId: fx.workspaceId, workflow: "shared-read", inputs: {}, trigger: "api" });
     const outcomes = await Promise.allSettled([member, stranger, member, member, stranger, member].map(start));
     expect(outcomes.map((outcome) => (outcome.status === "fulfilled" ? outcome.value.startedBy.id : (outcome.reason as { status: number }).status))).toEqual([member.id, 404, member.id, member.id, 404, member.id]);
+  });
+
+  it("reads a version's spec once for the steps that ask for it at the same time", async () => {
+    await saveWorkflow(fx.admin, fx.workspaceId, "read-once", { steps: [sh("a", "echo a"), sh("b", "echo b")] });
+    const db = await database();
+    const [workflow] = await db.select().from(workflows).where(and(eq(workflows.workspaceId, fx.workspaceId), eq(workflows.name, "read-once")));
+    const select = vi.spyOn(db, "select");
+    try {
+      const specs = await Promise.all(Array.from({ length: 5 }, () => loadSpec({ workflowId: workflow.id, workflowVersion: 1 })));
+      expect(new Set(specs).size).toBe(1);
+      expect(specs[0].steps.map((step) => step.name)).toEqual(["a", "b"]);
+      expect(select.mock.calls.filter(([fields]) => fields !== undefined && "spec" in fields)).toHaveLength(1);
+    } finally {
+      select.mockRestore();
+    }
   });
 
   it("records a new run running with its first steps queued, and its audit entry, in the statement that starts it", async () => {

@@ -26,6 +26,8 @@ export function registerJobHandler(kind: string, handler: JobHandler) {
 export const CANCEL_CHANNEL = "sluice_cancel";
 
 const specs = new LRUCache<string, WorkflowSpec>({ max: 1000 });
+/** reads of specs in flight outside transactions: a run's parallel steps starting at once share one */
+const reading = new Map<string, Promise<WorkflowSpec>>();
 
 /**
  * The spec of a run's workflow version (versions never change, so they are cached). Inside a
@@ -35,7 +37,16 @@ export async function loadSpec(run: Pick<RunRow, "workflowId" | "workflowVersion
   const key = `${run.workflowId}@${run.workflowVersion}`;
   const cached = specs.get(key);
   if (cached) return cached;
-  const db = executor ?? (await database());
+  if (executor) return readSpec(key, run, executor);
+  let read = reading.get(key);
+  if (!read) {
+    read = (async () => readSpec(key, run, await database()))().finally(() => reading.delete(key));
+    reading.set(key, read);
+  }
+  return read;
+}
+
+async function readSpec(key: string, run: Pick<RunRow, "workflowId" | "workflowVersion">, db: Pick<Ctx["tx"], "select">): Promise<WorkflowSpec> {
   const [row] = await db.select({ spec: workflowVersions.spec }).from(workflowVersions).where(and(eq(workflowVersions.workflowId, run.workflowId), eq(workflowVersions.version, run.workflowVersion)));
   if (!row) throw new Error(`workflow version ${key} does not exist`);
   specs.set(key, row.spec);
