@@ -29,7 +29,8 @@ export async function executePrepared<T extends Record<string, unknown>>(executo
 
 /**
  * Drizzle prepared queries (placeholders, `.prepare(name)`) built once per database by `prepare`,
- * for the hot reads: building and planning such a query each time cost more than running it.
+ * for the hot reads: building and planning such a query each time cost more than running it. Also
+ * what else belongs to one database's statements, such as the Batcher that groups them.
  */
 export function preparedQueries<T>(prepare: (db: Database) => T): () => Promise<T> {
   const built = new WeakMap<Database, T>();

@@ -1,6 +1,11 @@
 import type { z } from "zod";
 import { invalid, type FieldError } from "./errors";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether an id is a UUID: one that is not names no row, and PostgreSQL would refuse it in a query. */
+export const isUuid = (value: string) => UUID.test(value);
+
 export function zodFieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || (issue.code === "unrecognized_keys" ? issue.keys.join(",") : ""),

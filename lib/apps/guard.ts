@@ -5,7 +5,7 @@ import type { Action } from "@/lib/access/actions";
 import { authorize, type AppGuard } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { notFound } from "@/lib/errors";
-import { isUuid } from "./references";
+import { isUuid } from "@/lib/validation";
 
 export type AppRow = typeof apps.$inferSelect;
 export type GuardedApp = AppRow & AppGuard;

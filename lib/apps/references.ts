@@ -3,9 +3,7 @@ import { database } from "@/db/client";
 import { users, workspaces } from "@/db/schema";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError, invalid, type FieldError } from "@/lib/errors";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (value: string) => UUID.test(value);
+import { isUuid } from "@/lib/validation";
 
 /** A workspace named in a request body: an active one of the caller's tenant, else a 400 on `path`. */
 export async function workspaceInBody(p: Principal, id: string, path = "workspaceId") {

@@ -5,7 +5,7 @@ import { apps, bucketGrants, buckets, userCloudRoles, users } from "@/db/schema"
 import { authorize, can } from "@/lib/access/policy";
 import { bucketPolicyName } from "@/lib/apps/cloud-names";
 import { enterApp, loadApp } from "@/lib/apps/guard";
-import { isUuid, userInBody, type Person } from "@/lib/apps/references";
+import { userInBody, type Person } from "@/lib/apps/references";
 import { TASK, type SyncGrantPayload } from "@/lib/apps/task-kinds";
 import { ensureUserCloudRole } from "@/lib/apps/user-roles";
 import { recordAudit } from "@/lib/audit/service";
@@ -14,7 +14,7 @@ import type { Tx } from "@/lib/engine/local/transitions";
 import { AppError, invalid, notFound } from "@/lib/errors";
 import { enqueueTask } from "@/lib/tasks/enqueue";
 import { presentTask } from "@/lib/tasks/service";
-import { parseInput } from "@/lib/validation";
+import { isUuid, parseInput } from "@/lib/validation";
 import { enterBucket, type GuardedBucket } from "./guard";
 import { appGrantInput, bucketGrantInput, type Grant, type UserCloudAccess } from "./schema";
 

@@ -4,7 +4,7 @@ import { bucketGrants, buckets } from "@/db/schema";
 import type { Action } from "@/lib/access/actions";
 import { authorize, type BucketGuard } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
-import { isUuid } from "@/lib/apps/references";
+import { isUuid } from "@/lib/validation";
 import { notFound } from "@/lib/errors";
 
 export type BucketRow = typeof buckets.$inferSelect;

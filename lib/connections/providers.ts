@@ -9,7 +9,7 @@ import { authConfig } from "@/lib/auth/config";
 import { describePrincipal, type Principal } from "@/lib/auth/principal";
 import { open, seal, type SealContext } from "@/lib/crypto/envelope";
 import { conflict, notFound } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
+import { isUuid, parseInput } from "@/lib/validation";
 import type { OAuthClient } from "./oauth";
 import { eraseConnection } from "./records";
 import { createProviderInput, updateProviderInput, type Provider } from "./schema";
@@ -38,7 +38,6 @@ function toProvider(row: ProviderRow): Provider {
 
 const audited = (row: ProviderRow) => ({ name: row.name, authorizeUrl: row.authorizeUrl, tokenUrl: row.tokenUrl, clientId: row.clientId, scopes: row.scopes });
 const tenantOf = (p: Principal) => ({ tenantId: p.tenantId });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OAuth client of a provider row, its secret opened. */
 export function oauthClientOf(row: ProviderRow): OAuthClient {
@@ -46,7 +45,7 @@ export function oauthClientOf(row: ProviderRow): OAuthClient {
 }
 
 export async function findProvider(db: Pick<Database, "select">, tenantId: string, id: string): Promise<ProviderRow> {
-  if (!UUID.test(id)) throw notFound("OAuth provider");
+  if (!isUuid(id)) throw notFound("OAuth provider");
   const [row] = await db.select().from(oauthProviders).where(and(eq(oauthProviders.id, id), eq(oauthProviders.tenantId, tenantId), isNull(oauthProviders.deletedAt)));
   if (!row) throw notFound("OAuth provider");
   return row;

@@ -1,6 +1,7 @@
 import { desc, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { AppError } from "@/lib/errors";
+import { isUuid } from "@/lib/validation";
 
 /**
  * Page cursors of every list: the sort key of the last item, as base64url. Only a cursor this codec
@@ -18,7 +19,6 @@ export function decodeCursor(cursor: string): string {
   return key;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An ISO time in UTC to the millisecond, then optionally the microseconds PostgreSQL keeps. */
 const CURSOR_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})(\d{3})?Z$/;
 
@@ -37,7 +37,7 @@ export function newestFirst(createdAt: PgColumn, id: PgColumn) {
       const [at = "", rowId = ""] = decodeCursor(cursor).split("|");
       const time = CURSOR_TIME.exec(at);
       const milliseconds = time ? new Date(`${time[1]}Z`) : undefined;
-      if (!milliseconds || Number.isNaN(milliseconds.getTime()) || milliseconds.toISOString() !== `${time![1]}Z` || !UUID.test(rowId)) throw invalidCursor();
+      if (!milliseconds || Number.isNaN(milliseconds.getTime()) || milliseconds.toISOString() !== `${time![1]}Z` || !isUuid(rowId)) throw invalidCursor();
       return sql`(${createdAt}, ${id}) < (${at}::timestamptz, ${rowId}::uuid)`;
     },
   };

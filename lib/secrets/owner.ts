@@ -5,6 +5,7 @@ import type { Action } from "@/lib/access/actions";
 import { authorize, can } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { notFound } from "@/lib/errors";
+import { isUuid } from "@/lib/validation";
 import { assertActive, enterWorkspace, loadWorkspace } from "@/lib/workspaces/guard";
 import type { SecretOwner } from "./schema";
 import type { SecretPlace } from "./values";
@@ -18,11 +19,10 @@ export type SecretAccess = "list" | "write" | "reveal";
 
 const WORKSPACE_ACTION: Record<SecretAccess, Action> = { list: "secret.list", write: "secret.write", reveal: "secret.reveal" };
 const APP_ACTION: Record<Exclude<SecretAccess, "reveal">, Action> = { list: "app.read", write: "app.update" };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The app, of the caller's tenant and in that workspace, with whether the caller is one of its admins. */
 async function findApp(p: Principal, owner: Required<SecretOwner>) {
-  if (!UUID.test(owner.appId)) throw notFound("app");
+  if (!isUuid(owner.appId)) throw notFound("app");
   const db = await database();
   const [app] = await db
     .select({ id: apps.id, tenantId: apps.tenantId, admin: appAdmins.userId })

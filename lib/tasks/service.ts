@@ -9,7 +9,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { enqueue } from "@/lib/engine/local/queue";
 import { AppError, notFound } from "@/lib/errors";
 import { encodeCursor, newestFirst } from "@/lib/http/cursor";
-import { parseInput } from "@/lib/validation";
+import { isUuid, parseInput } from "@/lib/validation";
 import type { TaskRow } from "./registry";
 import { TASK_JOB } from "./enqueue";
 import { listTasksQuery, type Task } from "./schema";
@@ -118,7 +118,7 @@ export async function unfinishedTasksOf(db: Pick<Database, "select">, targetType
 }
 
 async function loadTask(p: Principal, id: string): Promise<TaskRow> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound("task");
+  if (!isUuid(id)) throw notFound("task");
   const db = await database();
   const [row] = await db
     .select()

@@ -6,18 +6,18 @@ import type { Action } from "@/lib/access/actions";
 import { authorize, can, workspaceAccess, type WorkspaceGuard } from "@/lib/access/policy";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError, notFound } from "@/lib/errors";
+import { isUuid } from "@/lib/validation";
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 export type GuardedWorkspace = WorkspaceRow & WorkspaceGuard & { memberRole: WorkspaceRole | null };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A workspace of the caller's tenant as read with the caller's membership (`withMembership`). */
 export type WorkspaceRead = { ws: WorkspaceRow; memberRole: WorkspaceRole | null };
 
 /** An id that is not a UUID names no workspace: 404 before any query (PostgreSQL would refuse it). */
 export function assertWorkspaceId(id: string) {
-  if (!UUID.test(id)) throw notFound("workspace");
+  if (!isUuid(id)) throw notFound("workspace");
 }
 
 /** A workspace read with the caller's membership, as the caller sees it; 404 when absent. */

@@ -2,7 +2,7 @@ import { and, eq, getTableName, isNull, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { database, type Database } from "@/db/client";
 import { Batcher } from "@/db/batcher";
-import { executePrepared } from "@/db/prepared";
+import { executePrepared, preparedQueries } from "@/db/prepared";
 import { fromJsonRow, insertFromJson } from "@/db/rows";
 import { jobs, runs, runSteps, workflows, workflowVersions } from "@/db/schema";
 import { jobRow, WAKE_CHANNEL, type NewJob } from "./queue";
@@ -38,14 +38,11 @@ export async function recordRun(executor: RunExecutor, values: NewRun, start: Ru
   const engine = "engine" in start ? start.engine : "local";
   const run = { ...values, id, rootRunId: values.rootRunId ?? id, engine, ...(steps.length > 0 ? { state: "running" as const, remaining: steps.length } : { state: "queued" as const }) };
   const record = { run, steps, start, alongside };
-  const db = await database();
-  if (executor !== db || "job" in start) return (await writeRuns(executor, [record]))[0];
-  let commit = groupCommits.get(db);
-  if (!commit) groupCommits.set(db, (commit = new Batcher((records: RunRecord[]) => writeRuns(db, records), shapeOf)));
-  return commit.add(record);
+  if (executor !== (await database()) || "job" in start) return (await writeRuns(executor, [record]))[0];
+  return (await groupCommit()).add(record);
 }
 
-const groupCommits = new WeakMap<RunExecutor, Batcher<RunRecord, Recorded>>();
+const groupCommit = preparedQueries((db) => new Batcher((records: RunRecord[]) => writeRuns(db, records), shapeOf));
 
 const columnsOf = (row: object) => Object.keys(row).filter((key) => (row as Record<string, unknown>)[key] !== undefined).join();
 

@@ -46,42 +46,29 @@ export async function findVisibleRun(p: Principal, ws: GuardedWorkspace, runId: 
   return run;
 }
 
+type WorkflowToRunParams = ReturnType<typeof workspaceParams> & { name: string; version: number | null };
+
 /**
  * Starting a run reads its workspace with the caller's membership, its workflow and the version
- * in one prepared query: it is the hottest read of the API.
+ * in one prepared query: it is the hottest read of the API. Starts of one workflow by one caller
+ * that arrive while such a read is in flight (a client's burst of runs) wait for it, then share the
+ * next read: each is authorized on a read sent after it arrived.
  */
-const runQueries = preparedQueries((db: Database) => ({
-  workflowToRun: db
+const runQueries = preparedQueries((db: Database) => {
+  const workflowToRun = db
     .select({ ws: workspaces, memberRole: workspaceMembers.role, workflow: workflows, version: workflowVersions })
     .from(workspaces)
     .leftJoin(workspaceMembers, withMembership)
     .leftJoin(workflows, and(eq(workflows.workspaceId, workspaces.id), eq(workflows.name, sql.placeholder("name")), isNull(workflows.deletedAt)))
     .leftJoin(workflowVersions, and(eq(workflowVersions.workflowId, workflows.id), eq(workflowVersions.version, sql`coalesce(${sql.placeholder("version")}::int, ${workflows.latestVersion})`)))
     .where(oneWorkspace)
-    .prepare("workflow_to_run"),
-}));
-
-type WorkflowToRunParams = ReturnType<typeof workspaceParams> & { name: string; version: number | null };
-type WorkflowToRun = Awaited<ReturnType<Awaited<ReturnType<typeof runQueries>>["workflowToRun"]["execute"]>>[number];
-const workflowReads = new WeakMap<Database, Batcher<WorkflowToRunParams, WorkflowToRun>>();
-
-/**
- * Starts of one workflow by one caller that arrive while such a read is in flight (a client's burst
- * of runs) wait for it, then share the next read: each is authorized on a read sent after it arrived.
- */
-async function readWorkflowToRun(params: WorkflowToRunParams): Promise<WorkflowToRun> {
-  const db = await database();
-  let reads = workflowReads.get(db);
-  if (!reads) {
-    const { workflowToRun } = await runQueries();
-    const readOnce = async (same: WorkflowToRunParams[]): Promise<WorkflowToRun[]> => {
-      const [row] = await workflowToRun.execute(same[0]);
-      return same.map(() => row);
-    };
-    workflowReads.set(db, (reads = new Batcher(readOnce, (read: WorkflowToRunParams) => JSON.stringify(read))));
-  }
-  return reads.add(params);
-}
+    .prepare("workflow_to_run");
+  const readOnce = async (same: WorkflowToRunParams[]) => {
+    const [row] = await workflowToRun.execute(same[0]);
+    return same.map(() => row);
+  };
+  return { workflowToRun: new Batcher(readOnce, (read: WorkflowToRunParams) => JSON.stringify(read)) };
+});
 
 const startInput = startRunBody.extend({
   workspaceId: z.string(),
@@ -101,7 +88,8 @@ export type WithinStart = (tx: Tx, run: RunRow) => Promise<void>;
 export async function startRun(p: Principal, input: z.input<typeof startInput>, within?: WithinStart): Promise<RunDetail> {
   const data = parseInput(startInput, input);
   assertWorkspaceId(data.workspaceId);
-  const found = await readWorkflowToRun({ ...workspaceParams(p, data.workspaceId), name: data.workflow, version: data.version ?? null });
+  const { workflowToRun } = await runQueries();
+  const found = await workflowToRun.add({ ...workspaceParams(p, data.workspaceId), name: data.workflow, version: data.version ?? null });
   const ws = guarded(found);
   authorize(p, "run.start", ws);
   assertActive(ws);
